@@ -10,7 +10,7 @@ module                 metrics
 :mod:`.timeseries`     mae, rmse, mape, smape, r2_score, pinball_loss, crps_ensemble, crps_gaussian
 :mod:`.speech`         wer, cer, alignment
 :mod:`.rl`             average_return, success_rate, policy_entropy
-:mod:`.alignment`      dtw, dtw_path
+:mod:`.trajectories`   dtw, dtw_path
 =====================  ==========================================================
 
 Metrics comparing a prediction with the truth take the truth first:
@@ -23,7 +23,7 @@ import importlib
 
 from ._registry import MetricInfo
 
-_MODULES = ("lm", "classification", "labeling", "overlap", "timeseries", "speech", "rl", "alignment")
+_MODULES = ("lm", "classification", "labeling", "overlap", "timeseries", "speech", "rl", "trajectories")
 
 #: name -> MetricInfo, for every public metric (the book's master table is built from it)
 REGISTRY: dict[str, MetricInfo] = {}

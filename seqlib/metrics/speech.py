@@ -1,0 +1,258 @@
+r"""Speech-recognition metrics: word and character error rates, and the word alignment behind them.
+
+The reference transcript is aligned with the hypothesis by the fewest edits (Levenshtein):
+each reference word is a hit (H), a substitution (S) or a deletion (D), and each extra
+hypothesis word an insertion (I). The error rate is
+
+.. math:: \mathrm{WER} = \frac{\sum_u (S_u + D_u + I_u)}{\sum_u N_u}, \qquad N_u = H_u + S_u + D_u
+
+pooled over the utterances :math:`u` of a corpus. CER is the same over characters.
+
+Convention traps (metric-reference.md, section 6):
+
+- Corpus WER pools the counts; the mean of per-utterance WERs is a different number.
+- WER can exceed 1 (insertions are unbounded): ``wer("hi", "oh hi there you") == 3.0``.
+- jiwer's default transforms are applied, and nothing more: runs of whitespace collapse, the
+  ends are stripped, words split on spaces. No lowercasing, no punctuation removal, so
+  ``wer("Hello, World!", "hello world") == 1.0``. CER only strips the ends; spaces count as
+  characters.
+- The argument order is (reference, hypothesis), as jiwer 4.0; torchmetrics takes
+  (preds, target).
+- An empty reference (no words in the whole corpus) makes the rate undefined. Here it raises;
+  jiwer 4.0 returns the insertion *count* instead, torchmetrics ``inf`` (``nan`` if both empty).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ._registry import MetricInfo
+
+__all__ = ["wer", "cer", "alignment", "Alignment"]
+#: public names that are not metrics (no registry entry)
+HELPERS = ("alignment", "Alignment")
+
+_RUNS_OF_SPACE = re.compile(r"\s\s+")
+
+
+def _words(sentence: str) -> list[str]:
+    """jiwer's ``wer_default``: collapse whitespace runs to one space, strip, split on spaces."""
+    return [w for w in _RUNS_OF_SPACE.sub(" ", sentence).strip().split(" ") if w]
+
+
+def _chars(sentence: str) -> list[str]:
+    """jiwer's ``cer_default``: strip the ends, then every character (spaces included)."""
+    return list(sentence.strip())
+
+
+def _sentences(x: Any, name: str) -> list[str]:
+    if isinstance(x, str):
+        return [x]
+    if hasattr(x, "tolist"):
+        x = x.tolist()
+    x = list(x)
+    for k, s in enumerate(x):
+        if not isinstance(s, str):
+            raise ValueError(f"{name} must be a string or a list of strings; item {k} is {type(s).__name__}")
+    if not x:
+        raise ValueError(f"{name} is empty; pass at least one sentence")
+    return x
+
+
+def _to_ids(refs: list[list[str]], hyps: list[list[str]]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Replace each distinct word by an integer, so the edit-distance table compares ints."""
+    vocab: dict[str, int] = {}
+    lookup = vocab.setdefault
+
+    def encode(sentence: list[str]) -> np.ndarray:
+        return np.fromiter((lookup(w, len(vocab)) for w in sentence), dtype=np.int32, count=len(sentence))
+
+    return [encode(s) for s in refs], [encode(s) for s in hyps]
+
+
+def _batched_distances(refs: list[np.ndarray], hyps: list[np.ndarray], chunk: int = 4096) -> np.ndarray:
+    r"""Levenshtein distance of every (ref, hyp) pair of int arrays, a DP row at a time for many pairs.
+
+    We track :math:`E_{i,j} = D_{i,j} - j`, for which the recurrence becomes
+
+    .. math:: E_{i,j} = \min\big(E_{i-1,j} + 1,\ E_{i-1,j-1} - [r_i = h_j],\ E_{i,j-1}\big)
+
+    so a run of insertions along a row is a running minimum, ``np.minimum.accumulate``. Pairs
+    are sorted by reference length and processed ``chunk`` at a time, padded to the chunk's
+    longest reference and hypothesis; padding never matches (-1 vs -2) and lies to the right
+    of / below the cells we read, so it cannot change them.
+    """
+    n_ref = np.array([len(r) for r in refs])  # (P,)
+    n_hyp = np.array([len(h) for h in hyps])  # (P,)
+    out = np.empty(len(refs), dtype=np.int64)  # (P,)
+    order = np.argsort(n_ref, kind="stable")
+    for lo in range(0, len(order), chunk):
+        idx = order[lo:lo + chunk]  # (C,) pairs in this chunk
+        rows, cols = int(n_ref[idx].max()), int(n_hyp[idx].max())
+        ref = np.full((len(idx), rows), -1, dtype=np.int32)  # (C, rows)
+        hyp = np.full((len(idx), cols), -2, dtype=np.int32)  # (C, cols)
+        for c, p in enumerate(idx):
+            ref[c, :n_ref[p]] = refs[p]
+            hyp[c, :n_hyp[p]] = hyps[p]
+        col_of_end = n_hyp[idx]  # (C,) column where each pair's distance lies
+        e = np.broadcast_to(np.zeros(cols + 1, dtype=np.int32), (len(idx), cols + 1)).copy()  # (C, cols+1) E_0 = 0
+        done = n_ref[idx] == 0
+        out[idx[done]] = col_of_end[done]  # empty reference: insert every hypothesis word
+        t = np.empty_like(e)  # (C, cols+1)
+        for i in range(1, rows + 1):
+            hit = hyp == ref[:, i - 1:i]  # (C, cols) r_i == h_j
+            np.subtract(e[:, :-1], hit, out=t[:, 1:])  # diagonal: substitute or match
+            np.minimum(t[:, 1:], e[:, 1:] + 1, out=t[:, 1:])  # from above: delete r_i
+            t[:, 0] = i  # E_{i,0} = D_{i,0} = i
+            np.minimum.accumulate(t, axis=1, out=e)  # from the left: insertions
+            finished = np.flatnonzero(n_ref[idx] == i)
+            out[idx[finished]] = e[finished, col_of_end[finished]] + col_of_end[finished]
+    return out
+
+
+def _error_rate(references: Any, hypotheses: Any, split) -> float:
+    refs, hyps = _sentences(references, "references"), _sentences(hypotheses, "hypotheses")
+    if len(refs) != len(hyps):
+        raise ValueError(f"references and hypotheses must have the same length, got {len(refs)} and {len(hyps)}")
+    ref_units = [split(s) for s in refs]
+    hyp_units = [split(s) for s in hyps]
+    total = sum(len(r) for r in ref_units)
+    if total == 0:
+        raise ValueError(
+            "the references are empty after normalisation, so the error rate is undefined "
+            "(jiwer 4.0 returns the number of insertions instead)"
+        )
+    ref_ids, hyp_ids = _to_ids(ref_units, hyp_units)
+    return float(_batched_distances(ref_ids, hyp_ids).sum() / total)
+
+
+def wer(references: str | list[str], hypotheses: str | list[str]) -> float:
+    r"""Corpus word error rate :math:`\frac{\sum_u (S_u + D_u + I_u)}{\sum_u N_u}` (``jiwer.wer``).
+
+    ``references`` and ``hypotheses`` are one string each or equal-length lists of strings,
+    reference first. Words come from jiwer's default transform (whitespace collapsed, ends
+    stripped, split on spaces; case and punctuation kept). The edit distances of all pairs are
+    computed together, one dynamic-programming row at a time (see ``_batched_distances``).
+
+    Traps: pooled, not the mean of per-utterance WERs; can exceed 1; an all-empty reference
+    raises here (jiwer returns the insertion count).
+
+    >>> wer(["the cat sat on the mat", "hello world"], ["the cat sit on mat", "hello big world"])
+    0.375
+    >>> wer("hi", "oh hi there you")
+    3.0
+    """
+    return _error_rate(references, hypotheses, _words)
+
+
+def cer(references: str | list[str], hypotheses: str | list[str]) -> float:
+    r"""Corpus character error rate, WER over characters (``jiwer.cer``).
+
+    Only the ends of each sentence are stripped; inner spaces count as characters.
+
+    >>> round(cer(["the cat sat on the mat", "hello world"], ["the cat sit on mat", "hello big world"]), 6)
+    0.272727
+    >>> cer("ab cd", "abcd")
+    0.2
+    """
+    return _error_rate(references, hypotheses, _chars)
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """A minimum-edit alignment of a reference with a hypothesis.
+
+    ``operations`` lists ``(op, ref_unit, hyp_unit)`` in order, where ``op`` is ``"equal"``,
+    ``"substitute"``, ``"delete"`` (``hyp_unit`` is None) or ``"insert"`` (``ref_unit`` is None).
+    """
+
+    operations: list[tuple[str, str | None, str | None]]
+    hits: int           # H
+    substitutions: int  # S
+    deletions: int      # D
+    insertions: int     # I
+
+    @property
+    def errors(self) -> int:
+        """S + D + I, the edit distance."""
+        return self.substitutions + self.deletions + self.insertions
+
+    @property
+    def error_rate(self) -> float:
+        """(S + D + I) / N with N = H + S + D reference units."""
+        n = self.hits + self.substitutions + self.deletions
+        if n == 0:
+            raise ValueError("the reference is empty, so the error rate is undefined")
+        return self.errors / n
+
+
+def alignment(reference: str, hypothesis: str, unit: str = "word") -> Alignment:
+    r"""Align one reference with one hypothesis and count hits, substitutions, deletions, insertions.
+
+    The table :math:`D_{i,j}` (edits between the first :math:`i` reference and :math:`j`
+    hypothesis units) is filled in full, then walked back from the corner. Among alignments
+    with the fewest edits, several can exist (``"a b"`` vs ``"b c"``: two substitutions, or a
+    deletion and an insertion); we break ties as rapidfuzz, and so jiwer, does: the common
+    prefix and suffix are hits, then walking back we prefer a deletion, then an insertion
+    when it is strictly cheaper than the diagonal, then the diagonal. So the counts equal
+    ``jiwer.process_words`` (``unit="word"``) and ``jiwer.process_characters`` (``unit="char"``).
+
+    >>> a = alignment("the cat sat on the mat", "the cat sit on mat")
+    >>> a.substitutions, a.deletions, a.insertions, a.hits
+    (1, 1, 0, 4)
+    >>> a.operations[2], a.operations[4]
+    (('substitute', 'sat', 'sit'), ('delete', 'the', None))
+    """
+    if unit not in ("word", "char"):
+        raise ValueError(f"unit must be 'word' or 'char', got {unit!r}")
+    if not isinstance(reference, str) or not isinstance(hypothesis, str):
+        raise ValueError("reference and hypothesis must be strings (one utterance each)")
+    split = _words if unit == "word" else _chars
+    ref, hyp = split(reference), split(hypothesis)
+    prefix = 0
+    while prefix < min(len(ref), len(hyp)) and ref[prefix] == hyp[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < min(len(ref), len(hyp)) - prefix and ref[-1 - suffix] == hyp[-1 - suffix]:
+        suffix += 1
+    r, h = ref[prefix:len(ref) - suffix], hyp[prefix:len(hyp) - suffix]
+    n, m = len(r), len(h)
+    d = [[i + j if i == 0 or j == 0 else 0 for j in range(m + 1)] for i in range(n + 1)]
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (r[i - 1] != h[j - 1]))
+    middle = []  # operations, collected backwards
+    i, j = n, m
+    while i > 0 and j > 0:
+        if d[i][j] == d[i - 1][j] + 1:
+            middle.append(("delete", r[i - 1], None))
+            i -= 1
+        elif d[i][j - 1] < d[i - 1][j - 1]:
+            middle.append(("insert", None, h[j - 1]))
+            j -= 1
+        else:
+            middle.append(("equal" if r[i - 1] == h[j - 1] else "substitute", r[i - 1], h[j - 1]))
+            i, j = i - 1, j - 1
+    middle += [("delete", r[k], None) for k in reversed(range(i))]
+    middle += [("insert", None, h[k]) for k in reversed(range(j))]
+    ops = [("equal", w, w) for w in ref[:prefix]] + middle[::-1]
+    ops += [("equal", w, w) for w in ref[len(ref) - suffix:]]
+    count = {kind: sum(op == kind for op, _, _ in ops) for kind in ("equal", "substitute", "delete", "insert")}
+    return Alignment(ops, count["equal"], count["substitute"], count["delete"], count["insert"])
+
+
+INFO = [
+    MetricInfo("wer", "speech", r"\frac{\sum_u (S_u + D_u + I_u)}{\sum_u N_u}",
+               "Word edits needed to turn the transcripts into the references, per reference word.",
+               "Speech recognition and other transcription, with a fixed text normalisation.",
+               "Every word weighs the same (a name as much as 'the'); depends on normalisation; can exceed 1.",
+               "[0, inf)", False, "jiwer.wer"),
+    MetricInfo("cer", "speech", r"\frac{\sum_u (S_u + D_u + I_u)_{\text{chars}}}{\sum_u N_u^{\text{chars}}}",
+               "Character edits per reference character (spaces included).",
+               "Languages without word boundaries; OCR; partial credit for near-miss words.",
+               "Counts spaces and punctuation; can exceed 1.",
+               "[0, inf)", False, "jiwer.cer"),
+]

@@ -1,0 +1,150 @@
+"""Parity tests for seqlib.metrics.lm against torch.nn.functional.cross_entropy (metric-reference.md §1)."""
+from __future__ import annotations
+
+import doctest
+import math
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from seqlib.metrics import lm
+from seqlib.metrics.lm import bits_per_byte, bits_per_character, perplexity, sequence_nll, token_nll
+
+RTOL = 1e-6
+
+# the worked vector of metric-reference.md: two sequences, the last token of the second is padding
+LOGITS = torch.tensor(
+    [[[2, .5, .1, -1], [0, 1, 0, 0], [1, 1, 1, 1]], [[.3, .2, 2.5, 0], [-1, 0, 3, .5], [0, 0, 0, 0]]],
+    dtype=torch.float64,
+)  # (2, 3, 4)
+TARGETS = torch.tensor([[0, 1, 3], [2, 3, -100]])  # (2, 3)
+
+
+def test_worked_vector():
+    assert token_nll(LOGITS, TARGETS, ignore_index=-100) == pytest.approx(1.075875, abs=1e-6)
+    assert perplexity(LOGITS, TARGETS, ignore_index=-100) == pytest.approx(2.932556, abs=1e-6)
+    np.testing.assert_allclose(sequence_nll(LOGITS, TARGETS, ignore_index=-100).numpy(), [2.482368, 2.897004], atol=1e-6)
+    bits = token_nll(LOGITS, TARGETS, ignore_index=-100) / math.log(2)
+    assert bits == pytest.approx(1.552159, abs=1e-6)
+
+
+def test_wrong_aggregations_differ():
+    """The mean of per-sequence means and the mean per-sequence perplexity are other numbers."""
+    seq = sequence_nll(LOGITS, TARGETS, ignore_index=-100).numpy()
+    per_seq_mean = seq / np.array([3, 2])
+    assert per_seq_mean.mean() == pytest.approx(1.137979, abs=1e-6)
+    assert np.exp(per_seq_mean).mean() == pytest.approx(3.272113, abs=1e-6)
+    assert perplexity(LOGITS, TARGETS, ignore_index=-100) < np.exp(per_seq_mean).mean()
+
+
+def test_matches_cross_entropy_reference():
+    ref = F.cross_entropy(LOGITS.view(-1, 4), TARGETS.view(-1), ignore_index=-100)
+    assert token_nll(LOGITS, TARGETS, ignore_index=-100) == pytest.approx(ref.item(), rel=RTOL)
+
+
+def test_type_is_python_float_and_tensor():
+    assert type(token_nll(LOGITS, TARGETS, ignore_index=-100)) is float
+    assert type(perplexity(LOGITS, TARGETS, ignore_index=-100)) is float
+    out = sequence_nll(LOGITS, TARGETS, ignore_index=-100)
+    assert out.dtype == torch.float64 and out.shape == (2,)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    b=st.integers(1, 4), t=st.integers(1, 6), v=st.integers(1, 7),
+    seed=st.integers(0, 2**31 - 1), pad=st.booleans(), scale=st.sampled_from([0.1, 1.0, 30.0]),
+)
+def test_random_parity(b, t, v, seed, pad, scale):
+    g = torch.Generator().manual_seed(seed)
+    logits = torch.randn(b, t, v, generator=g, dtype=torch.float64) * scale  # (B, T, V)
+    targets = torch.randint(0, v, (b, t), generator=g)  # (B, T)
+    if pad:
+        targets[:, t // 2 + 1:] = -100
+        targets[0, 0] = 0  # keep at least one scored token
+    ref = F.cross_entropy(logits.view(-1, v), targets.view(-1), ignore_index=-100, reduction="none").view(b, t)
+    mask = targets != -100
+    assert token_nll(logits, targets, ignore_index=-100) == pytest.approx((ref.sum() / mask.sum()).item(), rel=RTOL)
+    assert perplexity(logits, targets, ignore_index=-100) == pytest.approx(math.exp((ref.sum() / mask.sum()).item()), rel=RTOL)
+    torch.testing.assert_close(sequence_nll(logits, targets, ignore_index=-100), ref.sum(1), rtol=RTOL, atol=1e-12)
+
+
+def test_float32_lists_and_arrays():
+    logits32 = LOGITS.float()
+    ref = F.cross_entropy(logits32.view(-1, 4), TARGETS.view(-1), ignore_index=-100).item()
+    assert token_nll(logits32, TARGETS, ignore_index=-100) == pytest.approx(ref, rel=1e-6)
+    assert token_nll(LOGITS.tolist(), TARGETS.tolist(), ignore_index=-100) == pytest.approx(1.075875, abs=1e-6)
+    assert token_nll(LOGITS.numpy(), TARGETS.numpy(), ignore_index=-100) == pytest.approx(1.075875, abs=1e-6)
+
+
+def test_flat_form_and_no_ignore_index():
+    flat_logits, flat_targets = LOGITS.view(-1, 4)[:5], TARGETS.view(-1)[:5]  # (N, V), (N,)
+    assert token_nll(flat_logits, flat_targets) == pytest.approx(1.075875, abs=1e-6)
+    with pytest.raises(ValueError, match=r"\(B, T, V\)"):
+        sequence_nll(flat_logits, flat_targets)
+
+
+def test_perfect_and_uniform_models():
+    targets = torch.tensor([[1, 0, 2]])
+    perfect = F.one_hot(targets, 3).double() * 1000.0  # (1, 3, 3)
+    assert perplexity(perfect, targets) == pytest.approx(1.0)
+    assert perplexity(torch.zeros(1, 3, 7), targets) == pytest.approx(7.0, rel=RTOL)
+    assert sequence_nll(torch.zeros(2, 2, 5), torch.tensor([[0, -1], [-1, -1]]), ignore_index=-1).tolist() == [
+        pytest.approx(math.log(5)), 0.0]
+
+
+@pytest.mark.parametrize(
+    "logits, targets, message",
+    [
+        (torch.zeros(2, 3, 4), torch.zeros(2, 2, dtype=torch.long), "targets must have shape"),
+        (torch.zeros(4), torch.zeros(4, dtype=torch.long), r"\(B, T, V\) or \(N, V\)"),
+        (torch.zeros(1, 2, 3, 4), torch.zeros(1, 2, 3, dtype=torch.long), r"\(B, T, V\)"),
+        (torch.zeros(2, 3, 4), torch.zeros(2, 3), "integer class indices"),
+        (torch.zeros(2, 3, 4), torch.full((2, 3), 4), r"\[0, 4\)"),
+        (torch.zeros(2, 3, 4), torch.full((2, 3), -1), r"\[0, 4\)"),
+        (torch.full((1, 2, 3), float("nan")), torch.zeros(1, 2, dtype=torch.long), "NaN or infinite"),
+        (torch.tensor([[[0.0, float("inf")]]]), torch.zeros(1, 1, dtype=torch.long), "NaN or infinite"),
+        (torch.zeros(0, 3, 4), torch.zeros(0, 3, dtype=torch.long), "empty"),
+    ],
+)
+def test_validation(logits, targets, message):
+    with pytest.raises(ValueError, match=message):
+        token_nll(logits, targets)
+
+
+def test_all_ignored_raises():
+    with pytest.raises(ValueError, match="ignore_index"):
+        token_nll(torch.zeros(1, 2, 3), torch.full((1, 2), -100), ignore_index=-100)
+    with pytest.raises(ValueError, match="ignore_index"):
+        perplexity(torch.zeros(1, 2, 3), torch.full((1, 2), -100), ignore_index=-100)
+
+
+def test_bits_per_character_and_byte():
+    assert bits_per_character(10.0, 5) == pytest.approx(2.885390, abs=1e-6)
+    assert bits_per_byte(10.0, "héllo") == pytest.approx(2.404492, abs=1e-6)
+    # from a model's NLL: total over tokens, any tokenizer
+    total = sequence_nll(LOGITS, TARGETS, ignore_index=-100).sum().item()
+    assert bits_per_character(total, 7) == pytest.approx(total / (7 * math.log(2)), rel=RTOL)
+    for bad in (0, -3, 2.5, True):
+        with pytest.raises(ValueError, match="num_chars"):
+            bits_per_character(1.0, bad)
+    with pytest.raises(ValueError, match="total_nll_nats"):
+        bits_per_character(float("nan"), 3)
+    with pytest.raises(ValueError, match="total_nll_nats"):
+        bits_per_byte(-1.0, "abc")
+    with pytest.raises(ValueError, match="empty"):
+        bits_per_byte(1.0, "")
+    with pytest.raises(ValueError, match="str"):
+        bits_per_byte(1.0, b"abc")
+
+
+def test_registry_entries():
+    names = {info.name for info in lm.INFO}
+    assert names == set(lm.__all__) - set(getattr(lm, "HELPERS", ()))
+
+
+def test_docstring_examples_run():
+    assert doctest.testmod(lm, optionflags=doctest.NORMALIZE_WHITESPACE).failed == 0

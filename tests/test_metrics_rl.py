@@ -1,0 +1,92 @@
+"""Tests for seqlib.metrics.rl against NumPy / SciPy / torch formulas (metric-reference.md §7)."""
+from __future__ import annotations
+
+import doctest
+
+import numpy as np
+import pytest
+import scipy.stats
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from seqlib.metrics import rl
+from seqlib.metrics.rl import average_return, discounted_returns, policy_entropy, success_rate
+
+RTOL = 1e-6
+EPISODES = [[1, 0, 0, 1], [0, 0, 5], [1, 1]]
+
+
+def test_worked_vector():
+    assert average_return(EPISODES) == pytest.approx(3.0)
+    assert np.std([sum(e) for e in EPISODES]) == pytest.approx(1.414214, abs=1e-6)
+    np.testing.assert_allclose([discounted_returns(e, 0.9)[0] for e in EPISODES], [1.729, 4.05, 1.9], rtol=RTOL)
+    assert average_return(EPISODES, gamma=0.9) == pytest.approx(2.559667, abs=1e-6)
+    assert success_rate([True, False, True]) == pytest.approx(0.666667, abs=1e-6)
+    h = policy_entropy(torch.tensor([[2, 1, .1], [0, 0, 0]]))
+    np.testing.assert_allclose(h.numpy(), [0.846738, 1.098612], atol=1e-6)
+    np.testing.assert_allclose(h.numpy() / np.log(2), [1.221585, 1.584963], atol=1e-6)
+    assert type(average_return(EPISODES)) is float and type(success_rate([1, 0])) is float
+
+
+@settings(max_examples=50, deadline=None)
+@given(episodes=st.lists(st.lists(st.floats(-10, 10), min_size=1, max_size=12), min_size=1, max_size=6),
+       gamma=st.floats(0, 1))
+def test_returns_random(episodes, gamma):
+    expected = np.mean([sum(r * gamma**t for t, r in enumerate(ep)) for ep in episodes])
+    assert average_return(episodes, gamma) == pytest.approx(expected, rel=RTOL, abs=1e-9)
+    for ep in episodes:
+        g = discounted_returns(ep, gamma)
+        reward_to_go = [sum(r * gamma**k for k, r in enumerate(ep[t:])) for t in range(len(ep))]
+        np.testing.assert_allclose(g, reward_to_go, rtol=RTOL, atol=1e-9)
+
+
+@settings(max_examples=50, deadline=None)
+@given(b=st.integers(1, 5), a=st.integers(1, 8), seed=st.integers(0, 2**31 - 1), scale=st.sampled_from([0.1, 3.0, 50.0]))
+def test_entropy_random(b, a, seed, scale):
+    logits = torch.randn(b, a, generator=torch.Generator().manual_seed(seed), dtype=torch.float64) * scale
+    expected = torch.distributions.Categorical(logits=logits).entropy()
+    torch.testing.assert_close(policy_entropy(logits), expected, rtol=RTOL, atol=1e-12)
+    p = torch.softmax(logits, -1).numpy()
+    np.testing.assert_allclose(policy_entropy(logits).numpy(), scipy.stats.entropy(p, axis=-1), rtol=1e-6, atol=1e-9)
+
+
+def test_entropy_masked_actions_and_single_row():
+    logits = torch.tensor([[0.0, 0.0, float("-inf")], [5.0, float("-inf"), float("-inf")]])
+    np.testing.assert_allclose(policy_entropy(logits).numpy(), [np.log(2), 0.0], atol=1e-12)
+    assert policy_entropy([0.0, 0.0, 0.0, 0.0]) == pytest.approx(np.log(4))
+    assert type(policy_entropy(np.zeros(3))) is float
+
+
+def test_validation():
+    with pytest.raises(ValueError, match="gamma"):
+        average_return(EPISODES, gamma=1.5)
+    with pytest.raises(ValueError, match="gamma"):
+        discounted_returns([1, 2], gamma=-0.1)
+    with pytest.raises(ValueError, match="episodes is empty"):
+        average_return([])
+    with pytest.raises(ValueError, match="episode 1 is empty"):
+        average_return([[1], []])
+    with pytest.raises(ValueError, match="NaN"):
+        average_return([[1, np.nan]])
+    with pytest.raises(ValueError, match="flags"):
+        success_rate([0, 2, 1])
+    with pytest.raises(ValueError, match="empty"):
+        success_rate([])
+    with pytest.raises(ValueError, match="NaN"):
+        policy_entropy([[0.0, float("nan")]])
+    with pytest.raises(ValueError, match=r"\+inf"):
+        policy_entropy([[0.0, float("inf")]])
+    with pytest.raises(ValueError, match="at least one finite"):
+        policy_entropy([[float("-inf"), float("-inf")]])
+    with pytest.raises(ValueError, match="shape"):
+        policy_entropy(torch.zeros(2, 3, 4))
+
+
+def test_registry_entries():
+    names = {info.name for info in rl.INFO}
+    assert names == set(rl.__all__) - set(rl.HELPERS)
+
+
+def test_docstring_examples_run():
+    assert doctest.testmod(rl, optionflags=doctest.NORMALIZE_WHITESPACE).failed == 0
