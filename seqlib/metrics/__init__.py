@@ -6,7 +6,7 @@ module                 metrics
 :mod:`.lm`             token_nll, perplexity, sequence_nll, bits_per_character, bits_per_byte
 :mod:`.classification` accuracy, precision, recall, f1_score, confusion_matrix, roc_auc, average_precision
 :mod:`.labeling`       token_accuracy, sequence_accuracy, span_f1, edit_distance
-:mod:`.overlap`        corpus_bleu, sentence_bleu, chrf, rouge, meteor, cider
+:mod:`.overlap`        corpus_bleu, sentence_bleu, chrf, rouge, rouge_corpus, meteor, cider
 :mod:`.timeseries`     mae, rmse, mape, smape, r2_score, pinball_loss, crps_ensemble, crps_gaussian
 :mod:`.speech`         wer, cer, alignment
 :mod:`.rl`             average_return, success_rate, policy_entropy

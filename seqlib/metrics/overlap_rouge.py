@@ -1,0 +1,185 @@
+r"""ROUGE-1, ROUGE-2, ROUGE-L and ROUGE-Lsum, as Google's rouge-score 0.1.2 computes them.
+
+Re-exported by :mod:`seqlib.metrics.overlap`. Argument order is rouge-score's own:
+``rouge(target, prediction)``, truth first.
+
+Tokenization is rouge-score's default: lowercase, every character outside ``[a-z0-9]``
+becomes a space, then split. Non-ASCII text is destroyed by it (``"schön"`` becomes ``sch n``;
+Chinese text scores 0). With ``use_stemmer=True`` NLTK's Porter stemmer (its default
+``NLTK_EXTENSIONS`` mode, as rouge-score 0.1.2 constructs it) is applied to tokens longer than
+3 characters only.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import cache
+
+from ._registry import MetricInfo
+from ._validate import same_length
+
+__all__ = ["rouge", "rouge_corpus"]
+ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
+
+_NON_ALPHANUM = re.compile(r"[^a-z0-9]+")
+_VALID_TOKEN = re.compile(r"^[a-z0-9]+$")
+
+
+@cache
+def _stem(token: str) -> str:
+    """NLTK's Porter stem of ``token`` (memoised: stemming is the slow part of ROUGE)."""
+    return _porter().stem(token)
+
+
+@cache
+def _porter():
+    from nltk.stem.porter import PorterStemmer  # nltk is needed only for stemming
+
+    return PorterStemmer()  # NLTK_EXTENSIONS mode: what rouge-score 0.1.2 uses
+
+
+def rouge_tokenize(text: str, use_stemmer: bool = False) -> list[str]:
+    """rouge-score's default tokenizer.
+
+    >>> rouge_tokenize("The cats, 3 of them, are sitting!", use_stemmer=True)
+    ['the', 'cat', '3', 'of', 'them', 'are', 'sit']
+    """
+    tokens = re.split(r"\s+", _NON_ALPHANUM.sub(" ", text.lower()))
+    if use_stemmer:
+        tokens = [_stem(t) if len(t) > 3 else t for t in tokens]
+    return [t for t in tokens if _VALID_TOKEN.match(t)]
+
+
+def _prf(overlap: int, n_pred: int, n_target: int) -> dict[str, float]:
+    precision = overlap / max(n_pred, 1)
+    recall = overlap / max(n_target, 1)
+    f = 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0
+    return {"precision": float(precision), "recall": float(recall), "fmeasure": float(f)}
+
+
+def _rouge_n(target: list[str], pred: list[str], n: int) -> dict[str, float]:
+    t = Counter(tuple(target[i:i + n]) for i in range(len(target) - n + 1))
+    p = Counter(tuple(pred[i:i + n]) for i in range(len(pred) - n + 1))
+    overlap = sum(min(c, p[g]) for g, c in t.items())
+    return _prf(overlap, sum(p.values()), sum(t.values()))
+
+
+def _lcs_table(a: list[str], b: list[str]) -> list[list[int]]:
+    """table[i][j] = length of the longest common subsequence of a[:i] and b[:j]."""
+    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i, x in enumerate(a, 1):
+        row, prev = table[i], table[i - 1]
+        for j, y in enumerate(b, 1):
+            row[j] = prev[j - 1] + 1 if x == y else max(prev[j], row[j - 1])
+    return table
+
+
+def _rouge_l(target: list[str], pred: list[str]) -> dict[str, float]:
+    if not target or not pred:
+        return _prf(0, 0, 0)
+    lcs = _lcs_table(target, pred)[-1][-1]
+    return _prf(lcs, len(pred), len(target))
+
+
+def _lcs_positions(ref: list[str], cand: list[str]) -> set[int]:
+    """Positions in ``ref`` of one LCS with ``cand``, read back as rouge-score does (ties: go up)."""
+    table = _lcs_table(ref, cand)
+    i, j, positions = len(ref), len(cand), set()
+    while i > 0 and j > 0:
+        if ref[i - 1] == cand[j - 1]:
+            positions.add(i - 1)
+            i, j = i - 1, j - 1
+        elif table[i][j - 1] > table[i - 1][j]:
+            j -= 1
+        else:
+            i -= 1
+    return positions
+
+
+def _rouge_lsum(target: str, prediction: str, use_stemmer: bool) -> dict[str, float]:
+    """Summary-level LCS (Lin 2004, sec. 3.2): sentences are the lines of the text."""
+    ref_sents = [rouge_tokenize(s, use_stemmer) for s in target.split("\n") if s]
+    cand_sents = [rouge_tokenize(s, use_stemmer) for s in prediction.split("\n") if s]
+    m, n = sum(map(len, ref_sents)), sum(map(len, cand_sents))
+    if not m or not n:
+        return _prf(0, 0, 0)
+    ref_left = Counter(t for s in ref_sents for t in s)  # each token may be credited once
+    cand_left = Counter(t for s in cand_sents for t in s)
+    hits = 0
+    for ref in ref_sents:
+        union = sorted(set().union(*(_lcs_positions(ref, c) for c in cand_sents)))  # union LCS
+        for token in (ref[k] for k in union):
+            if ref_left[token] > 0 and cand_left[token] > 0:
+                hits += 1
+                ref_left[token] -= 1
+                cand_left[token] -= 1
+    return _prf(hits, n, m)
+
+
+def rouge(target, prediction: str, use_stemmer: bool = False) -> dict[str, dict[str, float]]:
+    r"""ROUGE scores of one prediction: ``{"rouge1" | "rouge2" | "rougeL" | "rougeLsum": {"precision", "recall", "fmeasure"}}``.
+
+    ROUGE-N: clipped n-gram overlap; recall = overlap / target n-grams, precision = overlap /
+    prediction n-grams, :math:`F_1` their harmonic mean. ROUGE-L uses the longest common
+    subsequence length instead of the overlap. ROUGE-Lsum splits both texts into sentences on
+    ``"\n"`` and credits the union of each target sentence's LCS with every prediction
+    sentence; without newlines it equals ROUGE-L. ``target`` may be a list of strings (several
+    references): each type then takes the reference with the best F-measure (rouge-score's
+    ``score_multi``). For a corpus, average the per-pair values (:func:`rouge_corpus`);
+    rouge-score's ``BootstrapAggregator`` reports a random bootstrap median instead.
+
+    >>> r = rouge("The cat is sitting on the mat.", "The cat sat on the mat.")
+    >>> [round(r[k]["fmeasure"], 6) for k in ("rouge1", "rouge2", "rougeL")]
+    [0.769231, 0.545455, 0.769231]
+    """
+    if not isinstance(prediction, str):
+        raise ValueError(f"prediction must be a string, got {type(prediction).__name__}")
+    targets = [target] if isinstance(target, str) else list(target)
+    if not targets or not all(isinstance(t, str) for t in targets):
+        raise ValueError(f"target must be a string or a non-empty list of strings, got {target!r}")
+    pred_tokens = rouge_tokenize(prediction, use_stemmer)
+    best: dict[str, dict[str, float]] = {}
+    for t in targets:
+        t_tokens = rouge_tokenize(t, use_stemmer)
+        scores = {"rouge1": _rouge_n(t_tokens, pred_tokens, 1), "rouge2": _rouge_n(t_tokens, pred_tokens, 2),
+                  "rougeL": _rouge_l(t_tokens, pred_tokens), "rougeLsum": _rouge_lsum(t, prediction, use_stemmer)}
+        for k, s in scores.items():
+            if k not in best or s["fmeasure"] > best[k]["fmeasure"]:  # the first wins ties, as np.argmax
+                best[k] = s
+    return best
+
+
+def rouge_corpus(targets, predictions, use_stemmer: bool = False) -> dict[str, float]:
+    """Mean F-measure of each ROUGE type over (target, prediction) pairs.
+
+    >>> hyps = ["The cat sat on the mat.", "A quick brown dog jumps over the lazy fox."]
+    >>> refs = ["The cat is sitting on the mat.", "The quick brown fox jumps over the lazy dog."]
+    >>> {k: round(v, 6) for k, v in rouge_corpus(refs, hyps).items()}
+    {'rouge1': 0.82906, 'rouge2': 0.522727, 'rougeL': 0.717949, 'rougeLsum': 0.717949}
+    """
+    if isinstance(targets, str) or isinstance(predictions, str):
+        raise ValueError("rouge_corpus takes lists of texts; for one pair use rouge(target, prediction)")
+    same_length(targets, predictions, "targets", "predictions")
+    if len(predictions) == 0:
+        raise ValueError("rouge_corpus needs at least one pair, got none")
+    total = dict.fromkeys(ROUGE_TYPES, 0.0)
+    for t, p in zip(targets, predictions, strict=True):
+        for k, s in rouge(t, p, use_stemmer).items():
+            total[k] += s["fmeasure"]
+    return {k: v / len(predictions) for k, v in total.items()}
+
+
+INFO = [
+    MetricInfo("rouge", "text overlap",
+               r"R_N=\frac{\sum_g \min(c_{\mathrm{ref}}(g), c_{\mathrm{hyp}}(g))}{\sum_g c_{\mathrm{ref}}(g)},\ "
+               r"R_L=\frac{\mathrm{LCS}}{|\mathrm{ref}|},\ F_1=\frac{2PR}{P+R}",
+               "How much of the reference's words, word pairs and in-order word sequence the output recovers.",
+               "Summarisation, where covering the reference's content (recall) matters most.",
+               "Surface overlap only; rewards long outputs through recall; English-only tokenizer (non-ASCII is dropped).",
+               "[0, 1]", True, "rouge_score.rouge_scorer.RougeScorer"),
+    MetricInfo("rouge_corpus", "text overlap", r"\frac1N\sum_i F_1^{(i)}",
+               "The average per-pair ROUGE F-measure over a corpus.",
+               "Reporting one ROUGE number per type for a test set.",
+               "A mean of sentence scores, not pooled counts; rouge-score's bootstrap median differs slightly.",
+               "[0, 1]", True, "mean of rouge_score.rouge_scorer.RougeScorer.score F-measures"),
+]
