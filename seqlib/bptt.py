@@ -1,0 +1,134 @@
+r"""Backpropagation through time for the vanilla RNN, written out by hand.
+
+A vanilla RNN spends almost all of its time in the recurrence
+
+.. math::
+
+    h_t = \tanh(a_t + h_{t-1} W_{hh}), \qquad a_t = x_t W_{xh} + b_h,
+
+because the input part :math:`a_t` of every step can be computed up front, with one matmul
+over all ``B*T`` positions. This module holds two implementations of the recurrence alone,
+given ``A = (a_1, ..., a_T)`` of shape ``(B, T, H)``, the initial state ``h0`` ``(B, H)`` and
+``W_hh`` ``(H, H)``:
+
+* :func:`rnn_loop`: the plain loop; autograd records every step and differentiates it.
+* :func:`tanh_recurrence`: the same forward, but with the backward pass written out
+  (:class:`TanhRecurrence`). It is what :class:`seqlib.models.RNNScratch` uses by default.
+
+The backward pass (BPTT). Let :math:`L` be the loss and write :math:`z_t = a_t + h_{t-1} W_{hh}`,
+so :math:`h_t = \tanh(z_t)`. The gradient reaching :math:`h_t` has two sources: the loss
+read ``h_t`` directly (``dH[:, t]``, given to us by autograd), and step :math:`t+1` used it.
+Going backwards in time, with :math:`g_{T+1} = 0`:
+
+.. math::
+
+    \frac{\partial L}{\partial h_t} &= \text{dH}_t + g_{t+1}, \\
+    \frac{\partial L}{\partial z_t} &= \frac{\partial L}{\partial h_t} \odot (1 - h_t^2)
+        \quad (\tanh' = 1 - \tanh^2), \\
+    g_t &= \frac{\partial L}{\partial z_t} W_{hh}^\top
+        \quad \text{(what flows on to } h_{t-1}\text{)}.
+
+Then :math:`\partial L/\partial a_t = \partial L/\partial z_t`,
+:math:`\partial L/\partial h_0 = g_1`, and, because the same :math:`W_{hh}` is used at every
+step, its gradient is the sum over steps
+:math:`\sum_t h_{t-1}^\top \, \partial L/\partial z_t`. That sum is one matmul of the
+stacked previous states ``(B*T, H)`` with the stacked ``dZ`` ``(B*T, H)``, done once after
+the loop instead of ``T`` small matmuls inside it. Only ``g_t`` must be computed step by step.
+
+Why bother: autograd's version of the loop records ``T`` small graphs and replays them;
+ours runs two tight loops with no bookkeeping, which is what lets a from-scratch RNN train
+as fast as ``torch.nn.RNN`` (see ``bench/rnn_speed.py``).
+
+>>> A, h0 = torch.randn(2, 5, 3), torch.zeros(2, 3)
+>>> W = torch.randn(3, 3) * 0.5
+>>> torch.allclose(tanh_recurrence(A, h0, W), rnn_loop(A, h0, W))
+True
+"""
+from __future__ import annotations
+
+import torch
+from torch.autograd.function import once_differentiable
+
+__all__ = ["rnn_loop", "tanh_recurrence", "TanhRecurrence"]
+
+
+def _check(A: torch.Tensor, h0: torch.Tensor, W_hh: torch.Tensor) -> None:
+    if A.dim() != 3:
+        raise ValueError(f"A must be (B, T, H), got shape {tuple(A.shape)}")
+    B, T, H = A.shape
+    if T == 0:
+        raise ValueError("A must have at least one time step, got T = 0")
+    if tuple(h0.shape) != (B, H):
+        raise ValueError(f"h0 must be (B, H) = {(B, H)}, got {tuple(h0.shape)}")
+    if tuple(W_hh.shape) != (H, H):
+        raise ValueError(f"W_hh must be (H, H) = {(H, H)}, got {tuple(W_hh.shape)}")
+
+
+def rnn_loop(A: torch.Tensor, h0: torch.Tensor, W_hh: torch.Tensor) -> torch.Tensor:
+    r"""The recurrence :math:`h_t = \tanh(a_t + h_{t-1} W_{hh})` as a plain loop (autograd's BPTT).
+
+    Args: ``A`` ``(B, T, H)`` input pre-activations, ``h0`` ``(B, H)``, ``W_hh`` ``(H, H)``.
+    Returns the states ``(h_1, ..., h_T)`` as ``(B, T, H)``; the last one is the final state.
+
+    >>> rnn_loop(torch.zeros(1, 2, 1), torch.ones(1, 1), torch.eye(1)).squeeze()
+    tensor([0.7616, 0.6420])
+    """
+    _check(A, h0, W_hh)
+    h = h0  # (B, H)
+    states = []
+    for t in range(A.shape[1]):
+        h = torch.tanh(A[:, t] + h @ W_hh)  # (B, H)
+        states.append(h)
+    return torch.stack(states, dim=1)  # (B, T, H)
+
+
+class TanhRecurrence(torch.autograd.Function):
+    """:func:`rnn_loop` with a hand-written backward pass (see the module docstring)."""
+
+    @staticmethod
+    def forward(ctx, A: torch.Tensor, h0: torch.Tensor, W_hh: torch.Tensor) -> torch.Tensor:
+        # Inside forward autograd is off: the loop runs without recording anything.
+        # The states are stored time-major, (T, B, H), so that each step reads and writes one
+        # contiguous (B, H) block; the caller gets the batch-first view (B, T, H) of them.
+        batch_size, num_steps, num_hiddens = A.shape
+        H_all = A.new_empty(num_steps, batch_size, num_hiddens)  # (T, B, H)
+        h = h0  # (B, H)
+        for t in range(num_steps):
+            h = torch.tanh(torch.addmm(A[:, t], h, W_hh))  # (B, H): a_t + h @ W_hh, fused
+            H_all[t] = h
+        ctx.save_for_backward(H_all, h0, W_hh)
+        return H_all.transpose(0, 1)  # (B, T, H)
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, dH: torch.Tensor):
+        H_all, h0, W_hh = ctx.saved_tensors  # (T, B, H), (B, H), (H, H)
+        dH = dH.transpose(0, 1)  # (T, B, H): dL/dh_t from the loss, time-major like H_all
+        tanh_grad = 1 - H_all * H_all  # (T, B, H): tanh'(z_t) = 1 - h_t^2, all steps at once
+        dZ = torch.empty_like(H_all)  # (T, B, H): dL/dz_t, filled from the last step back
+        g = torch.zeros_like(h0)  # (B, H): gradient arriving at h_t from step t+1 (none at T)
+        W_hh_T = W_hh.t()  # (H, H)
+        for t in reversed(range(H_all.shape[0])):
+            dZ[t] = (dH[t] + g) * tanh_grad[t]  # (B, H): dL/dz_t
+            g = dZ[t] @ W_hh_T  # (B, H): flows on to h_{t-1}
+        H_prev = torch.cat([h0.unsqueeze(0), H_all[:-1]])  # (T, B, H): h_0 .. h_{T-1}
+        num_hiddens = H_all.shape[-1]
+        # One matmul for sum_t h_{t-1}^T dz_t: contract over all T*B (step, batch) positions.
+        dW_hh = H_prev.reshape(-1, num_hiddens).t() @ dZ.reshape(-1, num_hiddens)  # (H, H)
+        return dZ.transpose(0, 1), g, dW_hh  # dL/dA (B, T, H), dL/dh0 (B, H), dL/dW_hh (H, H)
+
+
+def tanh_recurrence(A: torch.Tensor, h0: torch.Tensor, W_hh: torch.Tensor) -> torch.Tensor:
+    r"""The recurrence :math:`h_t = \tanh(a_t + h_{t-1} W_{hh})` with hand-written BPTT.
+
+    Same contract and same numbers as :func:`rnn_loop` (tested, including ``gradcheck``),
+    but faster to train (``bench/rnn_speed.py`` measures by how much). Higher-order
+    gradients (a backward of the backward) are not supported.
+
+    >>> A = torch.randn(2, 4, 3, requires_grad=True)
+    >>> tanh_recurrence(A, torch.zeros(2, 3), torch.eye(3)).sum().backward()
+    >>> tuple(A.grad.shape)
+    (2, 4, 3)
+    """
+    _check(A, h0, W_hh)
+    return TanhRecurrence.apply(A, h0, W_hh)

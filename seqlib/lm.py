@@ -1,0 +1,162 @@
+r"""A recurrent language model: tokens -> (one-hot or embedding) -> recurrent cell -> logits.
+
+.. math::
+
+    x_t = \text{onehot}(w_t) \text{ or } E[w_t], \qquad (h_1..h_T) = \text{cell}(x_1..x_T),
+    \qquad \text{logits}_t = h_t W_{hq} + b_q, \qquad p(w_{t+1} \mid w_{\le t}) = \text{softmax}(\text{logits}_t)
+
+:class:`RNNLM` takes any cell with the batch-first contract of :mod:`seqlib.models`
+(``RNNScratch``, ``GRUScratch``, ``LSTMScratch``) or a ``torch.nn.RNN/GRU/LSTM`` built with
+``batch_first=True``. Its state is always batch first, whatever the cell:
+
+========================================  ==============================================
+cell                                      state
+========================================  ==============================================
+RNNScratch, GRUScratch, one-layer RNN/GRU  ``h`` ``(B, H)``
+LSTMScratch, one-layer torch LSTM          ``(h, c)``, each ``(B, H)``
+torch RNN/GRU with ``num_layers = L > 1``  ``h`` ``(B, L, H)`` (LSTM: a pair of those)
+========================================  ==============================================
+
+so that code around the model (truncated BPTT, beam search, which reorders states along
+the batch) never needs to know which cell is inside. torch's own ``(L, B, H)`` layout is
+converted at the boundary, inside :meth:`RNNLM.forward`.
+
+>>> from seqlib.models import RNNScratch
+>>> lm = RNNLM(RNNScratch(num_inputs=28, num_hiddens=32), vocab_size=28)
+>>> logits, state = lm(torch.randint(0, 28, (2, 5)))
+>>> tuple(logits.shape), tuple(state.shape)
+((2, 5, 28), (2, 32))
+"""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+__all__ = ["RNNLM", "select_state"]
+
+
+def select_state(state, rows):
+    """Rows ``rows`` (an index tensor, list or slice) of a batch-first state or pair of states.
+
+    Because every :class:`RNNLM` state is batch first, picking, repeating or reordering
+    sequences is indexing along dimension 0, whatever the cell (beam search relies on it).
+
+    >>> h, c = select_state((torch.zeros(3, 4), torch.ones(3, 4)), torch.tensor([2, 2]))
+    >>> tuple(h.shape), tuple(c.shape)
+    ((2, 4), (2, 4))
+    """
+    if isinstance(state, (tuple, list)):
+        return type(state)(select_state(s, rows) for s in state)
+    return state[rows]  # (len(rows), ...)
+
+
+def _cell_sizes(cell: nn.Module) -> tuple[int, int, int]:
+    """(num_inputs, num_hiddens, num_layers) of a scratch cell or a torch recurrent module."""
+    if isinstance(cell, nn.RNNBase):
+        if not cell.batch_first:
+            raise ValueError(f"torch.nn.{type(cell).__name__} must be built with batch_first=True")
+        if cell.bidirectional:
+            raise ValueError("a language model reads left to right: bidirectional cells "
+                             "would see the tokens they are asked to predict")
+        if getattr(cell, "proj_size", 0):
+            raise ValueError("LSTMs with proj_size > 0 are not supported")
+        return cell.input_size, cell.hidden_size, cell.num_layers
+    if all(hasattr(cell, a) for a in ("num_inputs", "num_hiddens", "begin_state")):
+        return cell.num_inputs, cell.num_hiddens, 1
+    raise TypeError("cell must be a seqlib scratch cell (with num_inputs, num_hiddens, "
+                    f"begin_state) or a torch.nn.RNN/GRU/LSTM, got {type(cell).__name__}")
+
+
+class RNNLM(nn.Module):
+    r"""Language model over ``vocab_size`` tokens around a recurrent ``cell``.
+
+    Args:
+        cell: a scratch cell or a ``torch.nn.RNN/GRU/LSTM(batch_first=True)``.
+        vocab_size: V, the number of token ids (inputs and outputs are ids in ``[0, V)``).
+        embed_dim: ``None`` feeds one-hot vectors (as D2L does; the cell's ``num_inputs``
+            must then equal V), an int learns an ``nn.Embedding(V, embed_dim)`` instead
+            (the cell's ``num_inputs`` must equal ``embed_dim``).
+        dropout: probability of zeroing a unit of the cell's outputs before the output layer
+            and, with an embedding, of the embedded inputs (in training mode only).
+
+    ``forward(tokens (B, T) int64, state=None) -> (logits (B, T, V), state)``; ``logits[:, t]``
+    scores the token that follows ``tokens[:, t]``. ``state=None`` starts from zeros.
+
+    >>> from seqlib.models import LSTMScratch
+    >>> lm = RNNLM(LSTMScratch(8, 16), vocab_size=10, embed_dim=8, dropout=0.1)
+    >>> logits, (h, c) = lm(torch.tensor([[1, 2, 3]]))
+    >>> tuple(logits.shape), tuple(h.shape)
+    ((1, 3, 10), (1, 16))
+    """
+
+    def __init__(self, cell: nn.Module, vocab_size: int, embed_dim: int | None = None,
+                 dropout: float = 0.0):
+        super().__init__()
+        if not isinstance(vocab_size, int) or isinstance(vocab_size, bool) or vocab_size < 1:
+            raise ValueError(f"vocab_size must be a positive int, got {vocab_size!r}")
+        if embed_dim is not None and (not isinstance(embed_dim, int) or embed_dim < 1):
+            raise ValueError(f"embed_dim must be None or a positive int, got {embed_dim!r}")
+        if not 0.0 <= dropout < 1.0:
+            raise ValueError(f"dropout must be in [0, 1), got {dropout!r}")
+        num_inputs, num_hiddens, num_layers = _cell_sizes(cell)
+        expected = vocab_size if embed_dim is None else embed_dim
+        if num_inputs != expected:
+            feeds = ("one-hot vectors of size vocab_size" if embed_dim is None
+                     else "embeddings of size embed_dim")
+            raise ValueError(f"the cell takes inputs of size {num_inputs}, but the model feeds it "
+                             f"{feeds} = {expected}; build the cell with num_inputs={expected}")
+        self.cell, self.vocab_size, self.embed_dim = cell, vocab_size, embed_dim
+        self.num_hiddens, self.num_layers = num_hiddens, num_layers
+        self.embedding = None if embed_dim is None else nn.Embedding(vocab_size, embed_dim)
+        self.dropout = nn.Dropout(dropout)
+        self.output = nn.Linear(num_hiddens, vocab_size)  # W_hq (H, V) and b_q, as one layer
+
+    def begin_state(self, batch_size: int):
+        """A zero state for ``batch_size`` rows, in the batch-first layout of the table above."""
+        weight = self.output.weight
+        if not isinstance(self.cell, nn.RNNBase):
+            return self.cell.begin_state(batch_size, device=weight.device, dtype=weight.dtype)
+        shape = (batch_size, self.num_hiddens) if self.num_layers == 1 else \
+            (batch_size, self.num_layers, self.num_hiddens)
+        h = torch.zeros(shape, device=weight.device, dtype=weight.dtype)  # (B, H) or (B, L, H)
+        return (h, h.clone()) if isinstance(self.cell, nn.LSTM) else h
+
+    def _check_tokens(self, tokens: torch.Tensor) -> None:
+        if not isinstance(tokens, torch.Tensor):
+            raise TypeError(f"tokens must be a LongTensor (B, T), got {type(tokens).__name__}")
+        if tokens.dtype != torch.long:
+            raise ValueError(f"tokens must be int64 token ids, got dtype {tokens.dtype}")
+        if tokens.dim() != 2 or tokens.shape[1] == 0 or tokens.shape[0] == 0:
+            raise ValueError(f"tokens must be (B, T) with B, T >= 1, got {tuple(tokens.shape)}")
+        low, high = int(tokens.min()), int(tokens.max())
+        if low < 0 or high >= self.vocab_size:
+            raise ValueError(f"token ids must be in [0, {self.vocab_size}), got ids from "
+                             f"{low} to {high}")
+
+    def _run_torch_cell(self, X: torch.Tensor, state):
+        """Run a torch module, converting its (L, B, H) state layout to ours and back."""
+        def to_torch(s):  # (B, H) or (B, L, H) -> (L, B, H)
+            return s.unsqueeze(0) if self.num_layers == 1 else s.transpose(0, 1).contiguous()
+
+        def from_torch(s):  # (L, B, H) -> (B, H) or (B, L, H)
+            return s.squeeze(0) if self.num_layers == 1 else s.transpose(0, 1)
+
+        if state is not None:
+            state = tuple(map(to_torch, state)) if isinstance(state, tuple) else to_torch(state)
+        outputs, state = self.cell(X, state)  # (B, T, H)
+        state = tuple(map(from_torch, state)) if isinstance(state, tuple) else from_torch(state)
+        return outputs, state
+
+    def forward(self, tokens: torch.Tensor, state=None):
+        self._check_tokens(tokens)
+        if self.embedding is None:
+            X = F.one_hot(tokens, self.vocab_size).to(self.output.weight.dtype)  # (B, T, V)
+        else:
+            X = self.dropout(self.embedding(tokens))  # (B, T, E)
+        if isinstance(self.cell, nn.RNNBase):
+            outputs, state = self._run_torch_cell(X, state)  # (B, T, H)
+        else:
+            outputs, state = self.cell(X, state)  # (B, T, H)
+        logits = self.output(self.dropout(outputs))  # (B, T, V)
+        return logits, state
