@@ -16,27 +16,15 @@ import sys
 from pathlib import Path
 
 import nbformat
-import yaml
 
-from seqlib.course import run_notebook
+from seqlib.course import run_notebook, toc_entries
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def toc_notebooks(root: Path = ROOT) -> list[Path]:
     """The notebooks ``_toc.yml`` lists, in reading order."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text())
-    entries = [toc["root"]]
-
-    def walk(items):
-        for item in items or []:
-            if "file" in item:
-                entries.append(item["file"])
-            for key in ("parts", "chapters", "sections"):
-                walk(item.get(key))
-
-    walk(toc.get("parts") or toc.get("chapters"))
-    return [root / f"{e}.ipynb" for e in entries if (root / f"{e}.ipynb").is_file()]
+    return [root / f"{e}.ipynb" for e in toc_entries(root) if (root / f"{e}.ipynb").is_file()]
 
 
 def title(nb: nbformat.NotebookNode) -> str:

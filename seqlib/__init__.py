@@ -5,12 +5,16 @@ Every chapter of the book imports it. One concept per module:
 - :mod:`seqlib.data`      verified downloads, the Time Machine, synthetic series
 - :mod:`seqlib.text`      tokenizers and :class:`~seqlib.text.Vocab`
 - :mod:`seqlib.batching`  splits, random windows and sequential streams
-- :mod:`seqlib.models`    RNN / GRU / LSTM from scratch and :class:`~seqlib.models.RNNLM`
+- :mod:`seqlib.models`    RNN / GRU / LSTM from scratch
+- :mod:`seqlib.bptt`      the RNN recurrence with a hand-written BPTT backward
+- :mod:`seqlib.lm`        :class:`~seqlib.lm.RNNLM`, a language model around any cell
 - :mod:`seqlib.train`     truncated BPTT training and exact perplexity
 - :mod:`seqlib.decode`    greedy, sampling and beam search
 - :mod:`seqlib.ngram`     n-gram baselines
 - :mod:`seqlib.metrics`   the metric zoo
 - :mod:`seqlib.plot`      the plotting helpers chapters share
+- :mod:`seqlib.checks`    self-checks students run on their own implementations
+- :mod:`seqlib.course`    tools for authors and instructors (execute, check, student edition)
 """
 from __future__ import annotations
 

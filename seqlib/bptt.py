@@ -32,12 +32,13 @@ Then :math:`\partial L/\partial a_t = \partial L/\partial z_t`,
 :math:`\partial L/\partial h_0 = g_1`, and, because the same :math:`W_{hh}` is used at every
 step, its gradient is the sum over steps
 :math:`\sum_t h_{t-1}^\top \, \partial L/\partial z_t`. That sum is one matmul of the
-stacked previous states ``(B*T, H)`` with the stacked ``dZ`` ``(B*T, H)``, done once after
+stacked previous states ``(T*B, H)`` with the stacked ``dZ`` ``(T*B, H)``, done once after
 the loop instead of ``T`` small matmuls inside it. Only ``g_t`` must be computed step by step.
 
-Why bother: autograd's version of the loop records ``T`` small graphs and replays them;
-ours runs two tight loops with no bookkeeping, which is what lets a from-scratch RNN train
-as fast as ``torch.nn.RNN`` (see ``bench/rnn_speed.py``).
+Why bother: autograd's version of the loop records a graph of ``~3T`` small operations,
+keeps every intermediate, and replays it backwards one node at a time; ours runs two tight
+loops that write into preallocated ``(T, B, H)`` buffers, with no bookkeeping. That is what
+lets a from-scratch RNN train about as fast as ``torch.nn.RNN`` (``bench/rnn_speed.py``).
 
 >>> A, h0 = torch.randn(2, 5, 3), torch.zeros(2, 3)
 >>> W = torch.randn(3, 3) * 0.5
@@ -88,14 +89,14 @@ class TanhRecurrence(torch.autograd.Function):
     @staticmethod
     def forward(ctx, A: torch.Tensor, h0: torch.Tensor, W_hh: torch.Tensor) -> torch.Tensor:
         # Inside forward autograd is off: the loop runs without recording anything.
-        # The states are stored time-major, (T, B, H), so that each step reads and writes one
-        # contiguous (B, H) block; the caller gets the batch-first view (B, T, H) of them.
+        # The states are stored time-major, (T, B, H), so that each step writes one contiguous
+        # (B, H) block in place; the caller gets the batch-first view (B, T, H) of them.
         batch_size, num_steps, num_hiddens = A.shape
         H_all = A.new_empty(num_steps, batch_size, num_hiddens)  # (T, B, H)
         h = h0  # (B, H)
         for t in range(num_steps):
-            h = torch.tanh(torch.addmm(A[:, t], h, W_hh))  # (B, H): a_t + h @ W_hh, fused
-            H_all[t] = h
+            torch.addmm(A[:, t], h, W_hh, out=H_all[t])  # (B, H): z_t = a_t + h_{t-1} W_hh
+            h = H_all[t].tanh_()  # (B, H): h_t = tanh(z_t), in place
         ctx.save_for_backward(H_all, h0, W_hh)
         return H_all.transpose(0, 1)  # (B, T, H)
 
@@ -104,17 +105,19 @@ class TanhRecurrence(torch.autograd.Function):
     def backward(ctx, dH: torch.Tensor):
         H_all, h0, W_hh = ctx.saved_tensors  # (T, B, H), (B, H), (H, H)
         dH = dH.transpose(0, 1)  # (T, B, H): dL/dh_t from the loss, time-major like H_all
-        tanh_grad = 1 - H_all * H_all  # (T, B, H): tanh'(z_t) = 1 - h_t^2, all steps at once
-        dZ = torch.empty_like(H_all)  # (T, B, H): dL/dz_t, filled from the last step back
+        # dZ starts as tanh'(z_t) = 1 - h_t^2 for all steps at once; going back in time, each
+        # step multiplies in the gradient reaching h_t, turning it into dL/dz_t.
+        dZ = 1 - H_all * H_all  # (T, B, H)
         g = torch.zeros_like(h0)  # (B, H): gradient arriving at h_t from step t+1 (none at T)
         W_hh_T = W_hh.t()  # (H, H)
         for t in reversed(range(H_all.shape[0])):
-            dZ[t] = (dH[t] + g) * tanh_grad[t]  # (B, H): dL/dz_t
+            dZ[t] *= dH[t] + g  # (B, H): dL/dz_t = (dL/dh_t) * tanh'(z_t)
             g = dZ[t] @ W_hh_T  # (B, H): flows on to h_{t-1}
-        H_prev = torch.cat([h0.unsqueeze(0), H_all[:-1]])  # (T, B, H): h_0 .. h_{T-1}
+        # sum_t h_{t-1}^T dz_t as one matmul over all (T-1)*B (step, batch) positions, plus the
+        # first step's term, whose h_0 is not in H_all.
         num_hiddens = H_all.shape[-1]
-        # One matmul for sum_t h_{t-1}^T dz_t: contract over all T*B (step, batch) positions.
-        dW_hh = H_prev.reshape(-1, num_hiddens).t() @ dZ.reshape(-1, num_hiddens)  # (H, H)
+        dW_hh = H_all[:-1].reshape(-1, num_hiddens).t() @ dZ[1:].reshape(-1, num_hiddens) \
+            + h0.t() @ dZ[0]  # (H, H)
         return dZ.transpose(0, 1), g, dW_hh  # dL/dA (B, T, H), dL/dh0 (B, H), dL/dW_hh (H, H)
 
 

@@ -53,6 +53,24 @@ def hygiene_problems(nb: nbformat.NotebookNode) -> list[str]:
     return problems
 
 
+def toc_entries(root: str | Path = ".") -> list[str]:
+    """The pages ``_toc.yml`` lists (the root first), in reading order, without extensions."""
+    import yaml
+
+    toc = yaml.safe_load((Path(root) / "_toc.yml").read_text()) or {}
+    entries = [toc["root"]]
+
+    def walk(items):
+        for item in items or []:
+            if "file" in item:
+                entries.append(item["file"])
+            for key in ("parts", "chapters", "sections"):
+                walk(item.get(key))
+
+    walk(toc.get("parts") or toc.get("chapters"))
+    return entries
+
+
 def run_notebook(nb: nbformat.NotebookNode, folder: str | Path, timeout: int = 600) -> float:
     """Execute ``nb`` in memory on a fresh kernel with ``folder`` as its working directory.
 

@@ -126,8 +126,10 @@ def sample(model: nn.Module, prefix, num_steps: int, temperature: float = 1.0,
 
     >>> from seqlib.models import RNNScratch, RNNLM
     >>> model = RNNLM(RNNScratch(5, 8), vocab_size=5)
-    >>> g = torch.Generator().manual_seed(0)
     >>> sample(model, [1], 3, top_k=1).tolist() == greedy(model, [1], 3).tolist()
+    True
+    >>> draw = lambda: sample(model, [1], 5, temperature=1.5, generator=torch.Generator().manual_seed(0))
+    >>> torch.equal(draw(), draw())
     True
     """
     adjust_logits(torch.zeros(1), temperature, top_k, top_p)  # validate before any work
@@ -154,8 +156,10 @@ def beam_search(model: nn.Module, prefix, num_steps: int, beam_size: int = 4,
     At each step every live hypothesis is extended by every token and the ``beam_size`` best
     by total log-probability :math:`\sum_t \log p(y_t \mid y_{<t})` stay live. A hypothesis that
     emits ``eos`` is finished (``eos`` kept as its last token); the search stops after
-    ``num_steps`` tokens or once ``beam_size`` hypotheses have finished. The hypotheses are
-    then ranked by
+    ``num_steps`` tokens or once ``beam_size`` hypotheses have finished. With ``eos``, only
+    finished hypotheses are returned when there are any (an unfinished one is not an output:
+    ranking it beside finished ones would let a half-written word win); if none finished
+    within ``num_steps``, the live ones are. The hypotheses are then ranked by
 
     .. math::  \text{score} = \frac{\sum_t \log p(y_t \mid y_{<t})}{L^{\alpha}},
 
@@ -211,7 +215,7 @@ def beam_search(model: nn.Module, prefix, num_steps: int, beam_size: int = 4,
             state = select_state(state, torch.tensor(rows))  # each survivor's parent state
             last = torch.tensor([tokens[-1] for tokens, _ in live]).unsqueeze(1)  # (K, 1)
             logits, state = model(last, state)  # (K, 1, V)
-    return ranked(finished + live)
+    return ranked(finished if finished else live)
 
 
 def distinct_n(ids, n: int) -> float:

@@ -9,13 +9,13 @@ r"""A recurrent language model: tokens -> (one-hot or embedding) -> recurrent ce
 (``RNNScratch``, ``GRUScratch``, ``LSTMScratch``) or a ``torch.nn.RNN/GRU/LSTM`` built with
 ``batch_first=True``. Its state is always batch first, whatever the cell:
 
-========================================  ==============================================
-cell                                      state
-========================================  ==============================================
-RNNScratch, GRUScratch, one-layer RNN/GRU  ``h`` ``(B, H)``
-LSTMScratch, one-layer torch LSTM          ``(h, c)``, each ``(B, H)``
-torch RNN/GRU with ``num_layers = L > 1``  ``h`` ``(B, L, H)`` (LSTM: a pair of those)
-========================================  ==============================================
+================================================  ==========================================
+cell                                              state
+================================================  ==========================================
+RNNScratch, GRUScratch, one-layer torch RNN/GRU   ``h`` ``(B, H)``
+LSTMScratch, one-layer torch LSTM                 ``(h, c)``, each ``(B, H)``
+torch RNN/GRU with ``num_layers = L > 1``         ``h`` ``(B, L, H)`` (LSTM: a pair of those)
+================================================  ==========================================
 
 so that code around the model (truncated BPTT, beam search, which reorders states along
 the batch) never needs to know which cell is inside. torch's own ``(L, B, H)`` layout is
@@ -143,7 +143,7 @@ class RNNLM(nn.Module):
             return s.squeeze(0) if self.num_layers == 1 else s.transpose(0, 1)
 
         if state is not None:
-            state = tuple(map(to_torch, state)) if isinstance(state, tuple) else to_torch(state)
+            state = tuple(map(to_torch, state)) if isinstance(state, (tuple, list)) else to_torch(state)
         outputs, state = self.cell(X, state)  # (B, T, H)
         state = tuple(map(from_torch, state)) if isinstance(state, tuple) else from_torch(state)
         return outputs, state

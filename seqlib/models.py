@@ -28,12 +28,11 @@ from seqlib.lm import RNNLM  # the language model around a cell lives in its own
 __all__ = ["RNNScratch", "GRUScratch", "LSTMScratch", "RNNLM", "load_from_torch", "to_torch"]
 
 
-def _matrix(rows: int, cols: int, sigma: float) -> nn.Parameter:
-    return nn.Parameter(torch.randn(rows, cols) * sigma)  # (rows, cols)
-
-
-def _bias(size: int) -> nn.Parameter:
-    return nn.Parameter(torch.zeros(size))  # (size,)
+def _gate(num_inputs: int, num_hiddens: int, sigma: float):
+    """One gate's parameters, as D2L's ``triple()``: ``W_x? (D, H)``, ``W_h? (H, H)``, ``b_? (H,)``."""
+    return (nn.Parameter(torch.randn(num_inputs, num_hiddens) * sigma),  # (D, H)
+            nn.Parameter(torch.randn(num_hiddens, num_hiddens) * sigma),  # (H, H)
+            nn.Parameter(torch.zeros(num_hiddens)))  # (H,)
 
 
 class _ScratchCell(nn.Module):
@@ -86,9 +85,7 @@ class RNNScratch(_ScratchCell):
     def __init__(self, num_inputs: int, num_hiddens: int, sigma: float = 0.01, fused: bool = True):
         super().__init__(num_inputs, num_hiddens, sigma)
         self.fused = fused
-        self.W_xh = _matrix(num_inputs, num_hiddens, sigma)
-        self.W_hh = _matrix(num_hiddens, num_hiddens, sigma)
-        self.b_h = _bias(num_hiddens)
+        self.W_xh, self.W_hh, self.b_h = _gate(num_inputs, num_hiddens, sigma)
 
     def forward(self, X: torch.Tensor, state: torch.Tensor | None = None):
         self._check_inputs(X)
@@ -130,14 +127,11 @@ class GRUScratch(_ScratchCell):
                  reset_after: bool = True):
         super().__init__(num_inputs, num_hiddens, sigma)
         self.reset_after = reset_after
-        self.W_xr, self.W_hr = _matrix(num_inputs, num_hiddens, sigma), _matrix(num_hiddens, num_hiddens, sigma)
-        self.b_r = _bias(num_hiddens)
-        self.W_xz, self.W_hz = _matrix(num_inputs, num_hiddens, sigma), _matrix(num_hiddens, num_hiddens, sigma)
-        self.b_z = _bias(num_hiddens)
-        self.W_xh, self.W_hh = _matrix(num_inputs, num_hiddens, sigma), _matrix(num_hiddens, num_hiddens, sigma)
-        self.b_h = _bias(num_hiddens)
+        self.W_xr, self.W_hr, self.b_r = _gate(num_inputs, num_hiddens, sigma)  # reset gate
+        self.W_xz, self.W_hz, self.b_z = _gate(num_inputs, num_hiddens, sigma)  # update gate
+        self.W_xh, self.W_hh, self.b_h = _gate(num_inputs, num_hiddens, sigma)  # candidate state
         if reset_after:
-            self.b_hh = _bias(num_hiddens)
+            self.b_hh = nn.Parameter(torch.zeros(num_hiddens))  # (H,)
 
     def forward(self, X: torch.Tensor, state: torch.Tensor | None = None):
         self._check_inputs(X)
@@ -180,10 +174,10 @@ class LSTMScratch(_ScratchCell):
 
     def __init__(self, num_inputs: int, num_hiddens: int, sigma: float = 0.01):
         super().__init__(num_inputs, num_hiddens, sigma)
-        for gate in "ifoc":
-            setattr(self, f"W_x{gate}", _matrix(num_inputs, num_hiddens, sigma))
-            setattr(self, f"W_h{gate}", _matrix(num_hiddens, num_hiddens, sigma))
-            setattr(self, f"b_{gate}", _bias(num_hiddens))
+        self.W_xi, self.W_hi, self.b_i = _gate(num_inputs, num_hiddens, sigma)  # input gate
+        self.W_xf, self.W_hf, self.b_f = _gate(num_inputs, num_hiddens, sigma)  # forget gate
+        self.W_xo, self.W_ho, self.b_o = _gate(num_inputs, num_hiddens, sigma)  # output gate
+        self.W_xc, self.W_hc, self.b_c = _gate(num_inputs, num_hiddens, sigma)  # candidate memory
 
     def begin_state(self, batch_size: int, device=None, dtype=None):
         """A zero state ``(h, c)``, each ``(batch_size, H)``."""

@@ -50,7 +50,7 @@ class TrainConfig:
     epochs: int | None = None  # passes over the training text; None when `seconds` bounds it
     seconds: float | None = None  # wall-clock budget (validation included); whichever ends first
     batch_size: int = 32  # parallel streams: enough to use the CPU well, still many updates
-    num_steps: int = 64  # BPTT length: longer than most words and phrases, one CPU step stays fast
+    num_steps: int = 32  # BPTT length (D2L's): carried state reaches further; short = more updates
     optimizer: str = "adam"  # "adam" forgives the learning rate; "sgd" (D2L) needs lr ~ 1
     lr: float = 2e-3  # a safe Adam step size for small recurrent nets
     weight_decay: float = 0.0  # decoupled (AdamW) for "adam", L2 for "sgd"; 0 = none
@@ -101,7 +101,7 @@ class History:
     """
 
     epoch: list[int] = field(default_factory=list)
-    train_ppl: list[float] = field(default_factory=list)  # exact over the epoch's tokens
+    train_ppl: list[float] = field(default_factory=list)  # exact over the epoch's tokens, dropout on
     val_ppl: list[float] = field(default_factory=list)  # evaluate_perplexity after the epoch
     grad_norm_mean: list[float] = field(default_factory=list)
     grad_norm_max: list[float] = field(default_factory=list)

@@ -123,6 +123,17 @@ def test_length_normalization_favours_longer_hypotheses(model):
     assert all(eos not in b.tokens[:-1].tolist() for b in finished)
 
 
+def test_with_eos_only_finished_hypotheses_are_returned(model):
+    # an unfinished hypothesis is not an output; ranking it with finished ones let a
+    # half-written word win whenever its partial log-probability was higher
+    eos = int(greedy(model, [3], 1))
+    for alpha in (0.0, 1.0):
+        beams = beam_search(model, [3], 6, beam_size=3, eos=eos, length_alpha=alpha)
+        assert beams and all(b.tokens[-1].item() == eos for b in beams)
+    never = beam_search(model, [3], 4, beam_size=2, eos=V + 5)  # no token can end it
+    assert len(never) == 2 and all(len(b.tokens) == 4 for b in never)
+
+
 def test_zero_steps(model):
     assert greedy(model, [1], 0).tolist() == []
     assert sample(model, [1], 0).tolist() == []

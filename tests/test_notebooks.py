@@ -12,14 +12,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from seqlib.course import hygiene_problems
+from seqlib.course import hygiene_problems, toc_entries
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 
 
 def toc_files() -> set[str]:
-    return set(re.findall(r"file:\s*(\S+)", (ROOT / "_toc.yml").read_text()))
+    return set(toc_entries(ROOT)[1:])
 
 
 def test_there_are_chapters():

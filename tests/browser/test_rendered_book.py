@@ -35,7 +35,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-import yaml
+
+from seqlib.course import toc_entries
 
 ROOT = Path(__file__).resolve().parents[2]
 HTML_DIR = Path(os.environ.get("SEQLIB_HTML_DIR", ROOT / "_build" / "html")).resolve()
@@ -61,17 +62,7 @@ RAW = re.compile(r"\$\$|\\begin\{|\\\(|\\\[|\\(?:frac|mathbf|mathrm|sum|log|exp|
 
 def toc_pages(root: Path = ROOT) -> list[tuple[str, Path]]:
     """``(entry, source)`` for every page of ``_toc.yml``, in reading order."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text())
-    entries = [toc["root"]]
-
-    def walk(items):
-        for item in items or []:
-            if "file" in item:
-                entries.append(item["file"])
-            for key in ("parts", "chapters", "sections"):
-                walk(item.get(key))
-
-    walk(toc.get("parts") or toc.get("chapters"))
+    entries = toc_entries(root)
     pages = []
     for entry in entries:
         sources = [root / f"{entry}{ext}" for ext in (".ipynb", ".md")]
