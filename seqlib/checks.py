@@ -96,7 +96,7 @@ def _perplexity_cases(fn) -> Iterator[Case]:
     for (B, T, V), what in shapes:
         logits = torch.randn(B, T, V, generator=g, dtype=torch.float64)  # (B, T, V)
         targets = torch.randint(0, V, (B, T), generator=g)  # (B, T)
-        yield (f"random logits {what}, shape {(B, T, V)}",
+        yield (f"random logits, {what}, shape {(B, T, V)}",
                lambda l=logits, t=targets: fn(l, t), lambda l=logits, t=targets: metrics.perplexity(l, t))
     uniform = torch.zeros(2, 6, 10, dtype=torch.float64)  # (B, T, V): every token equally likely
     y = torch.randint(0, 10, (2, 6), generator=g)
@@ -142,7 +142,12 @@ def _as_tuple(state) -> tuple[torch.Tensor, ...]:
 
 def _check_cell(name: str, cls, reference_cls, reference_kwargs: dict) -> CheckResult:
     """Compare outputs, final states and gradients of ``cls`` with a seqlib cell, in float64."""
-    torch.manual_seed(0)
+    with torch.random.fork_rng():  # the hidden cases are seeded; the caller's RNG is untouched
+        torch.manual_seed(0)
+        return _compare_cells(name, cls, reference_cls, reference_kwargs)
+
+
+def _compare_cells(name: str, cls, reference_cls, reference_kwargs: dict) -> CheckResult:
     cases = [((2, 5, 3, 4), None, "a small batch from a zero state"),
              ((1, 1, 2, 3), None, "a single time step"),
              ((3, 7, 4, 6), "given", "a given initial state")]
