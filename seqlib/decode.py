@@ -28,6 +28,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from seqlib.batching import _as_ids
 from seqlib.lm import select_state
 
 __all__ = ["greedy", "sample", "beam_search", "adjust_logits", "distinct_n", "Beam"]
@@ -47,13 +48,11 @@ def _eval_mode(model: nn.Module):
 def _check_common(prefix, num_steps) -> torch.Tensor:
     if isinstance(num_steps, bool) or not isinstance(num_steps, int) or num_steps < 0:
         raise ValueError(f"num_steps must be an int >= 0, got {num_steps!r}")
-    prefix = torch.as_tensor(prefix)
-    if prefix.dim() != 1 or prefix.numel() == 0:
+    prefix = _as_ids(prefix, "prefix")  # (P,): 1-D, integer, >= 0
+    if prefix.numel() == 0:
         raise ValueError("prefix must be a non-empty 1-D sequence of token ids (the model needs "
-                         f"at least one token to condition on), got shape {tuple(prefix.shape)}")
-    if prefix.dtype.is_floating_point or prefix.dtype == torch.bool:
-        raise ValueError(f"prefix must hold integer token ids, got dtype {prefix.dtype}")
-    return prefix.long()  # (P,)
+                         "at least one token to condition on), got an empty one")
+    return prefix  # (P,)
 
 
 def adjust_logits(logits: torch.Tensor, temperature: float = 1.0, top_k: int | None = None,

@@ -30,7 +30,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from seqlib.batching import random_windows, sequential_streams
+from seqlib.batching import _as_ids, random_windows, sequential_streams
 from seqlib.lm import select_state
 
 __all__ = ["TrainConfig", "History", "fit", "evaluate_perplexity", "clip_gradients",
@@ -213,14 +213,6 @@ def _score(model, X, Y, state, num_steps) -> tuple[float, object]:
         total += F.cross_entropy(logits.flatten(0, 1).double(), Y[:, cols].flatten(),
                                  reduction="sum").item()
     return total, state
-
-
-def _as_ids(ids, name: str) -> torch.Tensor:
-    ids = torch.as_tensor(ids)
-    if ids.dim() != 1 or ids.dtype not in (torch.int64, torch.int32, torch.int16, torch.uint8):
-        raise ValueError(f"{name} must be a 1-D tensor of token ids, got shape "
-                         f"{tuple(ids.shape)} and dtype {ids.dtype}")
-    return ids.long()  # (N,)
 
 
 def _make_optimizer(params, config: TrainConfig) -> torch.optim.Optimizer:
