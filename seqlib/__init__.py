@@ -15,13 +15,21 @@ Every chapter of the book imports it. One concept per module:
 - :mod:`seqlib.plot`      the plotting helpers chapters share
 - :mod:`seqlib.checks`    self-checks students run on their own implementations
 - :mod:`seqlib.course`    tools for authors and instructors (execute, check, student edition)
+- :mod:`seqlib.numerics`  the numerical code path, pinned so every x86-64 CPU gets the same floats
 """
 from __future__ import annotations
 
 import random
 
-import numpy as np
-import torch
+from seqlib import numerics
+
+# Before anything computes: PyTorch picks its kernels at its first operation, and the book's
+# stored numbers hold bit for bit only on the pinned path (AVX2, MKL strict CNR, one thread;
+# seqlib.numerics explains why, and SEQLIB_NUMERICS=native opts out).
+numerics.pin()
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
 
 __version__ = "0.1.0"
 __all__ = ["set_seed", "__version__"]
