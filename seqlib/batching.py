@@ -27,36 +27,9 @@ from collections.abc import Iterator, Sequence
 
 import torch
 
+from seqlib import validate
+
 __all__ = ["split", "random_windows", "sequential_streams", "RandomWindows", "SequentialStreams"]
-
-
-def _as_ids(ids, name: str = "ids") -> torch.Tensor:
-    """Check and convert token ids (1-D tensor or list of ints >= 0) to a 1-D int64 tensor."""
-    if isinstance(ids, torch.Tensor):
-        if ids.dtype.is_floating_point or ids.dtype.is_complex or ids.dtype == torch.bool:
-            raise ValueError(f"{name} must hold integer token ids, got dtype {ids.dtype}")
-        tensor = ids.long()
-    else:
-        try:
-            tensor = torch.as_tensor(ids)
-        except (TypeError, ValueError, RuntimeError) as err:
-            raise ValueError(f"{name} must be a 1-D tensor or list of int token ids: {err}") from None
-        if tensor.numel() == 0:
-            tensor = tensor.long()  # torch.as_tensor([]) is float32; an empty list is just empty
-        if tensor.dtype.is_floating_point or tensor.dtype.is_complex or tensor.dtype == torch.bool:
-            raise ValueError(f"{name} must hold integer token ids, got {tensor.dtype} values")
-        tensor = tensor.long()
-    if tensor.dim() != 1:
-        raise ValueError(f"{name} must be 1-D (one long sequence of token ids), got shape {tuple(tensor.shape)}")
-    if tensor.numel() and int(tensor.min()) < 0:
-        raise ValueError(f"{name} must be token ids >= 0, found {int(tensor.min())}")
-    return tensor  # (N,)
-
-
-def _positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be an int >= 1, got {value!r}")
-    return value
 
 
 def split(ids, fractions: Sequence[float] = (0.8, 0.1, 0.1)) -> tuple[torch.Tensor, ...]:
@@ -68,7 +41,7 @@ def split(ids, fractions: Sequence[float] = (0.8, 0.1, 0.1)) -> tuple[torch.Tens
     >>> [s.tolist() for s in split(torch.arange(10))]
     [[0, 1, 2, 3, 4, 5, 6, 7], [8], [9]]
     """
-    ids = _as_ids(ids)
+    ids = validate.token_ids(ids)
     fractions = tuple(fractions)
     if not fractions or not all(isinstance(f, (int, float)) and math.isfinite(f) and f > 0 for f in fractions):
         raise ValueError(f"fractions must be positive finite numbers, got {fractions!r}")
@@ -91,9 +64,9 @@ class RandomWindows:
     r"""Random partitioning: shuffled, non-overlapping windows; see :func:`random_windows`."""
 
     def __init__(self, ids, batch_size: int, num_steps: int, generator: torch.Generator | None = None) -> None:
-        self.ids = _as_ids(ids)  # (N,)
-        self.batch_size = _positive_int(batch_size, "batch_size")
-        self.num_steps = _positive_int(num_steps, "num_steps")
+        self.ids = validate.token_ids(ids)  # (N,)
+        self.batch_size = validate.integer(batch_size, "batch_size", minimum=1)
+        self.num_steps = validate.integer(num_steps, "num_steps", minimum=1)
         if generator is not None and not isinstance(generator, torch.Generator):
             raise ValueError(f"generator must be a torch.Generator or None, got {type(generator).__name__}")
         self.generator = generator
@@ -155,12 +128,10 @@ class SequentialStreams:
     r"""Sequential partitioning: ``B`` parallel streams; see :func:`sequential_streams`."""
 
     def __init__(self, ids, batch_size: int, num_steps: int, offset: int = 0) -> None:
-        self.ids = _as_ids(ids)  # (N,)
-        self.batch_size = _positive_int(batch_size, "batch_size")
-        self.num_steps = _positive_int(num_steps, "num_steps")
-        if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
-            raise ValueError(f"offset must be an int >= 0, got {offset!r}")
-        self.offset = offset
+        self.ids = validate.token_ids(ids)  # (N,)
+        self.batch_size = validate.integer(batch_size, "batch_size", minimum=1)
+        self.num_steps = validate.integer(num_steps, "num_steps", minimum=1)
+        self.offset = validate.integer(offset, "offset", minimum=0)
         B, T, N = self.batch_size, self.num_steps, len(self.ids)
         needed = offset + B * T + 1
         if N < needed:

@@ -28,7 +28,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from seqlib.batching import _as_ids
+from seqlib import validate
 from seqlib.lm import select_state
 
 __all__ = ["greedy", "sample", "beam_search", "adjust_logits", "distinct_n", "Beam"]
@@ -46,9 +46,8 @@ def _eval_mode(model: nn.Module):
 
 
 def _check_common(prefix, num_steps) -> torch.Tensor:
-    if isinstance(num_steps, bool) or not isinstance(num_steps, int) or num_steps < 0:
-        raise ValueError(f"num_steps must be an int >= 0, got {num_steps!r}")
-    prefix = _as_ids(prefix, "prefix")  # (P,): 1-D, integer, >= 0
+    validate.integer(num_steps, "num_steps", minimum=0)
+    prefix = validate.token_ids(prefix, "prefix")  # (P,): 1-D, integer, >= 0
     if prefix.numel() == 0:
         raise ValueError("prefix must be a non-empty 1-D sequence of token ids (the model needs "
                          "at least one token to condition on), got an empty one")
@@ -70,12 +69,9 @@ def adjust_logits(logits: torch.Tensor, temperature: float = 1.0, top_k: int | N
     >>> adjust_logits(torch.log(torch.tensor([0.5, 0.3, 0.2])), top_p=0.7).isfinite().tolist()
     [True, True, False]
     """
-    if not (isinstance(temperature, (int, float)) and math.isfinite(temperature) and temperature > 0):
-        raise ValueError(f"temperature must be a finite number > 0, got {temperature!r}")
-    if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1):
-        raise ValueError(f"top_k must be None or an int >= 1, got {top_k!r}")
-    if top_p is not None and not (isinstance(top_p, (int, float)) and 0 < top_p <= 1):
-        raise ValueError(f"top_p must be None or in (0, 1], got {top_p!r}")
+    validate.real(temperature, "temperature", low=0, low_open=True)
+    validate.integer(top_k, "top_k", minimum=1, optional=True)
+    validate.real(top_p, "top_p", low=0, high=1, low_open=True, optional=True)
     logits = logits / temperature  # (..., V)
     if top_k is not None:
         k = min(top_k, logits.shape[-1])  # clamp: asking for more tokens than exist keeps all
@@ -176,10 +172,8 @@ def beam_search(model: nn.Module, prefix, num_steps: int, beam_size: int = 4,
     (torch.Size([3]), True)
     """
     prefix = _check_common(prefix, num_steps)  # (P,)
-    if isinstance(beam_size, bool) or not isinstance(beam_size, int) or beam_size < 1:
-        raise ValueError(f"beam_size must be an int >= 1, got {beam_size!r}")
-    if not (isinstance(length_alpha, (int, float)) and math.isfinite(length_alpha) and length_alpha >= 0):
-        raise ValueError(f"length_alpha must be a finite number >= 0, got {length_alpha!r}")
+    validate.integer(beam_size, "beam_size", minimum=1)
+    validate.real(length_alpha, "length_alpha", low=0)
 
     def ranked(hypotheses):
         def score(tokens, log_prob):
@@ -225,8 +219,7 @@ def distinct_n(ids, n: int) -> float:
     >>> distinct_n([1, 2, 1, 2, 1, 2], 2)
     0.4
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n must be an int >= 1, got {n!r}")
+    validate.integer(n, "n", minimum=1)
     ids = torch.as_tensor(ids).tolist()
     if not isinstance(ids, list) or len(ids) < n:
         raise ValueError(f"need a 1-D sequence of at least n = {n} ids, got {ids!r}")

@@ -33,6 +33,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from seqlib import validate
+
 __all__ = ["RNNLM", "select_state"]
 
 
@@ -93,12 +95,9 @@ class RNNLM(nn.Module):
     def __init__(self, cell: nn.Module, vocab_size: int, embed_dim: int | None = None,
                  dropout: float = 0.0):
         super().__init__()
-        if not isinstance(vocab_size, int) or isinstance(vocab_size, bool) or vocab_size < 1:
-            raise ValueError(f"vocab_size must be a positive int, got {vocab_size!r}")
-        if embed_dim is not None and (not isinstance(embed_dim, int) or embed_dim < 1):
-            raise ValueError(f"embed_dim must be None or a positive int, got {embed_dim!r}")
-        if not 0.0 <= dropout < 1.0:
-            raise ValueError(f"dropout must be in [0, 1), got {dropout!r}")
+        validate.integer(vocab_size, "vocab_size", minimum=1)
+        validate.integer(embed_dim, "embed_dim", minimum=1, optional=True)
+        validate.real(dropout, "dropout", low=0, high=1, high_open=True)
         num_inputs, num_hiddens, num_layers = _cell_sizes(cell)
         expected = vocab_size if embed_dim is None else embed_dim
         if num_inputs != expected:

@@ -22,6 +22,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from seqlib import validate
+
 from seqlib.bptt import rnn_loop, tanh_recurrence
 from seqlib.lm import RNNLM  # the language model around a cell lives in its own module
 
@@ -40,11 +42,9 @@ class _ScratchCell(nn.Module):
 
     def __init__(self, num_inputs: int, num_hiddens: int, sigma: float):
         super().__init__()
-        for name, value in (("num_inputs", num_inputs), ("num_hiddens", num_hiddens)):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}")
-        if not sigma >= 0:
-            raise ValueError(f"sigma must be >= 0, got {sigma!r}")
+        validate.integer(num_inputs, "num_inputs", minimum=1)
+        validate.integer(num_hiddens, "num_hiddens", minimum=1)
+        validate.real(sigma, "sigma", low=0)
         self.num_inputs, self.num_hiddens, self.sigma = num_inputs, num_hiddens, sigma
 
     def begin_state(self, batch_size: int, device=None, dtype=None) -> torch.Tensor:

@@ -45,34 +45,13 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
+from seqlib import validate
+
 __all__ = ["NGramLM", "K_GRID", "METHODS"]
 
 METHODS = ("interpolation", "backoff")
 #: Values of k tried by ``fit`` when ``k=None`` (log-spaced: the best k spans orders of magnitude).
 K_GRID = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0)
-
-
-def _as_id_list(ids, vocab_size: int, name: str, min_len: int) -> list[int]:
-    if isinstance(ids, (torch.Tensor, np.ndarray)):
-        if ids.dtype in (torch.bool, np.bool_) or not (
-            (isinstance(ids, torch.Tensor) and not ids.dtype.is_floating_point and not ids.dtype.is_complex)
-            or (isinstance(ids, np.ndarray) and np.issubdtype(ids.dtype, np.integer))
-        ):
-            raise ValueError(f"{name} must hold integer token ids, got dtype {ids.dtype}")
-        if ids.ndim != 1:
-            raise ValueError(f"{name} must be 1-D, got shape {tuple(ids.shape)}")
-        ids = ids.tolist()
-    elif isinstance(ids, (list, tuple)):
-        if not all(isinstance(i, (int, np.integer)) and not isinstance(i, (bool, np.bool_)) for i in ids):
-            raise ValueError(f"{name} must be a list of int token ids")
-        ids = [int(i) for i in ids]
-    else:
-        raise ValueError(f"{name} must be a 1-D tensor, array or list of token ids, got {type(ids).__name__}")
-    if len(ids) < min_len:
-        raise ValueError(f"{name} needs at least {min_len} token(s), got {len(ids)}")
-    if ids and not 0 <= min(ids) <= max(ids) < vocab_size:
-        raise ValueError(f"{name} must be ids in [0, {vocab_size}), found {min(ids)}..{max(ids)}")
-    return ids
 
 
 class NGramLM:
@@ -96,14 +75,10 @@ class NGramLM:
         method: str = "interpolation",
         lambdas: Sequence[float] | None = None,
     ) -> None:
-        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 5:
-            raise ValueError(f"n must be an int in 1..5, got {n!r}")
-        if isinstance(vocab_size, bool) or not isinstance(vocab_size, int) or vocab_size < 1:
-            raise ValueError(f"vocab_size must be an int >= 1, got {vocab_size!r}")
-        if k is not None and (isinstance(k, bool) or not isinstance(k, (int, float)) or not 0 <= k < math.inf):
-            raise ValueError(f"k must be a finite number >= 0 (or None to tune it), got {k!r}")
-        if method not in METHODS:
-            raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+        validate.integer(n, "n", minimum=1, maximum=5)
+        validate.integer(vocab_size, "vocab_size", minimum=1)
+        validate.real(k, "k", low=0, optional=True)  # None: tune k on validation ids
+        validate.choice(method, "method", METHODS)
         if lambdas is not None:
             if method != "interpolation":
                 raise ValueError("lambdas only apply to method='interpolation'")
@@ -123,8 +98,8 @@ class NGramLM:
     # ------------------------------------------------------------------ fitting
     def fit(self, train_ids, val_ids=None) -> NGramLM:
         """Count the n-grams of ``train_ids``; tune ``k`` (if ``None``) and ``lambdas`` on ``val_ids``."""
-        train = _as_id_list(train_ids, self.vocab_size, "train_ids", min_len=1)
-        val = None if val_ids is None else _as_id_list(val_ids, self.vocab_size, "val_ids", min_len=2)
+        train = validate.token_ids(train_ids, "train_ids", vocab_size=self.vocab_size, min_len=1).tolist()
+        val = None if val_ids is None else validate.token_ids(val_ids, "val_ids", vocab_size=self.vocab_size, min_len=2).tolist()
         if self._tune_k and val is None:
             raise ValueError("k=None means 'choose k on validation ids': pass val_ids to fit, or set k")
         self._counts, self._totals, self._follow = [Counter()], [Counter()], [{}]
@@ -269,7 +244,7 @@ class NGramLM:
         """(V,) float64 tensor p(. | context), summing to 1. Only the last n-1 tokens of ``context``
         matter; a shorter (even empty) context is allowed, as at the start of a text."""
         self._check_fitted()
-        ctx = _as_id_list(context, self.vocab_size, "context", min_len=0)
+        ctx = validate.token_ids(context, "context", vocab_size=self.vocab_size).tolist()
         ctx = tuple(ctx[max(0, len(ctx) - self.n + 1) :])  # the last n-1 tokens (or fewer)
         if self.method == "backoff":
             return torch.from_numpy(self._backoff_vector(ctx))  # (V,)
@@ -284,7 +259,7 @@ class NGramLM:
     def token_log_probs(self, ids) -> torch.Tensor:
         """(N-1,) float64: log p(ids[t] | up to n-1 previous ids) for t = 1..N-1 (``-inf`` if 0)."""
         self._check_fitted()
-        ids = _as_id_list(ids, self.vocab_size, "ids", min_len=2)
+        ids = validate.token_ids(ids, "ids", vocab_size=self.vocab_size, min_len=2).tolist()
         if self.method == "interpolation":
             p = self._order_probs(*self._order_counts(ids)) @ np.asarray(self.lambdas)  # (N-1,)
         else:

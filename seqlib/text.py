@@ -23,6 +23,8 @@ from collections.abc import Iterable, Sequence
 
 import torch
 
+from seqlib import validate
+
 __all__ = ["tokenize", "Vocab", "VocabIndexError", "build_corpus"]
 
 UNITS = ("char", "word")
@@ -95,8 +97,7 @@ class Vocab:
         for bad in tokens:
             if not isinstance(bad, str):
                 raise ValueError(f"tokens must be str (or lists of str), found {type(bad).__name__}: {bad!r}")
-        if isinstance(min_freq, bool) or not isinstance(min_freq, int) or min_freq < 0:
-            raise ValueError(f"min_freq must be an int >= 0, got {min_freq!r}")
+        validate.integer(min_freq, "min_freq", minimum=0)
         if isinstance(reserved_tokens, str) or not all(isinstance(t, str) for t in reserved_tokens):
             raise ValueError(f"reserved_tokens must be a list of str, got {reserved_tokens!r}")
         if sep is not None and not isinstance(sep, str):

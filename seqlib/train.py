@@ -30,7 +30,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from seqlib.batching import _as_ids, random_windows, sequential_streams
+from seqlib import validate
+from seqlib.batching import random_windows, sequential_streams
 from seqlib.lm import select_state
 
 __all__ = ["TrainConfig", "History", "fit", "evaluate_perplexity", "clip_gradients",
@@ -67,27 +68,22 @@ class TrainConfig:
     def __post_init__(self):
         if self.epochs is None and self.seconds is None:
             raise ValueError("give epochs (passes over the data) or seconds (a wall-clock budget)")
-        if self.epochs is not None and (not isinstance(self.epochs, int) or self.epochs < 1):
-            raise ValueError(f"epochs must be None or an int >= 1, got {self.epochs!r}")
-        if self.seconds is not None and not (isinstance(self.seconds, (int, float)) and self.seconds > 0):
-            raise ValueError(f"seconds must be None or > 0, got {self.seconds!r}")
+        validate.integer(self.epochs, "epochs", minimum=1, optional=True)
+        validate.real(self.seconds, "seconds", low=0, low_open=True, optional=True)
         for name in ("batch_size", "num_steps", "eval_batch_size", "eval_num_steps"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+            validate.integer(getattr(self, name), name, minimum=1)
         choices = {"optimizer": ("adam", "sgd"), "partitioning": ("sequential", "random"),
                    "lr_schedule": ("constant", "cosine")}
         for name, allowed in choices.items():
-            if getattr(self, name) not in allowed:
-                raise ValueError(f"{name} must be one of {allowed}, got {getattr(self, name)!r}")
-        if not (isinstance(self.lr, (int, float)) and math.isfinite(self.lr) and self.lr > 0):
-            raise ValueError(f"lr must be a finite number > 0, got {self.lr!r}")
-        if not (isinstance(self.weight_decay, (int, float)) and self.weight_decay >= 0):
-            raise ValueError(f"weight_decay must be >= 0, got {self.weight_decay!r}")
-        if self.clip is not None and not (isinstance(self.clip, (int, float)) and self.clip > 0):
-            raise ValueError(f"clip must be None or a max norm > 0, got {self.clip!r}")
-        if not isinstance(self.seed, int) or self.seed < 0:
-            raise ValueError(f"seed must be an int >= 0, got {self.seed!r}")
+            validate.choice(getattr(self, name), name, allowed)
+        validate.real(self.lr, "lr", low=0, low_open=True)
+        validate.real(self.weight_decay, "weight_decay", low=0)
+        validate.real(self.clip, "clip", low=0, low_open=True, optional=True)
+        validate.integer(self.seed, "seed", minimum=0)
+        for name in ("carry_state", "keep_best", "progress"):
+            value = getattr(self, name)
+            if not (isinstance(value, bool) or (name == "carry_state" and value is None)):
+                raise ValueError(f"{name} must be a bool, got {value!r}")
         if self.carry_state is None:  # resolve the default so the config shows what runs
             object.__setattr__(self, "carry_state", self.partitioning == "sequential")
 
@@ -149,8 +145,7 @@ def clip_gradients(params, max_norm: float) -> float:
     >>> clip_gradients([p], max_norm=1.0), p.grad
     (5.0, tensor([0.6000, 0.8000]))
     """
-    if not (isinstance(max_norm, (int, float)) and max_norm > 0):
-        raise ValueError(f"max_norm must be > 0, got {max_norm!r}")
+    validate.real(max_norm, "max_norm", low=0, low_open=True)
     params = list(params)
     total = grad_norm(params)  # 0-d tensor
     scale = max_norm / (total + 1e-6)  # < 1 exactly when the norm exceeds max_norm
@@ -179,12 +174,9 @@ def evaluate_perplexity(model: nn.Module, ids, batch_size: int = 1, num_steps: i
     >>> round(evaluate_perplexity(model, torch.tensor([0, 1, 2, 3, 4, 0])), 6)
     5.0
     """
-    ids = _as_ids(ids, "ids")
-    if len(ids) < 2:
-        raise ValueError(f"need at least 2 tokens to score one prediction, got {len(ids)}")
-    for name, value in (("batch_size", batch_size), ("num_steps", num_steps)):
-        if not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+    ids = validate.token_ids(ids, "ids", min_len=2)  # at least 2 tokens to score one prediction
+    validate.integer(batch_size, "batch_size", minimum=1)
+    validate.integer(num_steps, "num_steps", minimum=1)
     was_training = model.training
     model.eval()
     try:
@@ -254,8 +246,8 @@ def fit(model: nn.Module, train_ids, val_ids, config: TrainConfig) -> History:
     >>> len(history.val_ppl), history.best_epoch in (1, 2)
     (2, True)
     """
-    train_ids = _as_ids(train_ids, "train_ids")
-    val_ids = None if val_ids is None else _as_ids(val_ids, "val_ids")
+    train_ids = validate.token_ids(train_ids, "train_ids")
+    val_ids = None if val_ids is None else validate.token_ids(val_ids, "val_ids", min_len=2)
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = _make_optimizer(params, config)
     generator = torch.Generator().manual_seed(config.seed)

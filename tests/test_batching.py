@@ -81,7 +81,7 @@ def test_split_property(n, weights):
         ([0.5, 1.5], 1, 1, "integer token ids"),
         (torch.zeros(10, 10, dtype=torch.long), 2, 3, "1-D"),
         (torch.tensor([0, -3, 2] * 10), 2, 3, ">= 0"),
-        ([[1, 2], [3]], 1, 1, "1-D tensor or list"),
+        ([[1, 2], [3]], 1, 1, "1-D tensor, array or list"),
         (torch.arange(100), 0, 3, "batch_size"),
         (torch.arange(100), -2, 3, "batch_size"),
         (torch.arange(100), 2.0, 3, "batch_size"),

@@ -20,8 +20,9 @@ from typing import Any
 
 import numpy as np
 
+from seqlib import validate
+
 from ._registry import MetricInfo
-from ._validate import same_length, to_numpy
 
 __all__ = [
     "accuracy", "precision", "recall", "f1_score", "confusion_matrix",
@@ -31,28 +32,9 @@ __all__ = [
 HELPERS = ("roc_curve", "precision_recall_curve")
 
 
-def _labels(x: Any, name: str) -> np.ndarray:
-    """A 1-D array of class labels (ints, bools or strings); floats must be whole numbers."""
-    if hasattr(x, "detach"):
-        x = x.detach().cpu().numpy()
-    arr = np.asarray(x)
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D sequence of labels, got shape {arr.shape}")
-    if arr.size == 0:
-        raise ValueError(f"{name} is empty; a metric needs at least one element")
-    if arr.dtype.kind == "f":
-        if not np.all(np.isfinite(arr)):
-            raise ValueError(f"{name} contains NaN or infinite values")
-        if not np.all(arr == np.round(arr)):
-            raise ValueError(f"{name} must hold class labels, got non-integer values such as {arr[arr != np.round(arr)][0]}")
-    elif arr.dtype.kind not in "biuUSO":
-        raise ValueError(f"{name} must hold class labels (ints, bools or strings), got dtype {arr.dtype}")
-    return arr
-
-
 def _pair(target: Any, pred: Any) -> tuple[np.ndarray, np.ndarray]:
-    y, yhat = _labels(target, "target"), _labels(pred, "prediction")
-    same_length(y, yhat)
+    y, yhat = validate.labels(target, "target"), validate.labels(pred, "prediction")
+    validate.same_length(y, yhat)
     return y, yhat
 
 
@@ -191,9 +173,9 @@ def confusion_matrix(target: Any, pred: Any, labels: Any = None) -> np.ndarray:
 
 def _binary_scores(target: Any, scores: Any, pos_label: Any) -> tuple[np.ndarray, np.ndarray]:
     """Validate a binary target and real scores; return (is_positive bool (n,), scores float64 (n,))."""
-    y = _labels(target, "target")
-    s = to_numpy(scores, "scores", ndim=1)
-    same_length(y, s, "target", "scores")
+    y = validate.labels(target, "target")
+    s = validate.array(scores, "scores", ndim=1)
+    validate.same_length(y, s, "target", "scores")
     classes = np.unique(y)
     if len(classes) > 2:
         raise ValueError(f"target must be binary, got {len(classes)} classes: {classes[:5].tolist()}...")

@@ -22,33 +22,26 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from seqlib import validate
+
 from ._registry import MetricInfo
-from ._validate import same_length
 
 __all__ = ["token_accuracy", "sequence_accuracy", "span_f1", "spans", "edit_distance"]
 #: public functions that are not metrics (no registry entry)
 HELPERS = ("spans",)
 
 
-def _as_list(x: Any) -> list:
-    if hasattr(x, "detach"):
-        x = x.detach().cpu().numpy()
-    if isinstance(x, np.ndarray):
-        return x.tolist()
-    return list(x)
-
-
 def _paired_sequences(target_seqs: Any, pred_seqs: Any) -> list[tuple[list, list]]:
     """Check two collections of sequences: same number, each pair of the same length, not empty."""
-    targets, preds = _as_list(target_seqs), _as_list(pred_seqs)
-    same_length(targets, preds, "target_seqs", "pred_seqs")
+    targets, preds = validate.items(target_seqs), validate.items(pred_seqs)
+    validate.same_length(targets, preds, "target_seqs", "pred_seqs")
     if not targets:
         raise ValueError("target_seqs is empty; a metric needs at least one sequence")
     pairs = []
     for k, (t, p) in enumerate(zip(targets, preds, strict=True)):
         if isinstance(t, str) or isinstance(p, str):
             raise ValueError(f"sequence {k} is a string; pass a list of tags or tokens per sequence")
-        t, p = _as_list(t), _as_list(p)
+        t, p = validate.items(t), validate.items(p)
         if len(t) != len(p):
             raise ValueError(f"sequence {k}: target has {len(t)} tokens but prediction has {len(p)}")
         pairs.append((t, p))
@@ -174,7 +167,7 @@ def edit_distance(a: Sequence, b: Sequence) -> int:
     for name, seq in (("a", a), ("b", b)):
         if not hasattr(seq, "__len__") or not hasattr(seq, "__getitem__"):
             raise ValueError(f"{name} must be a string or a sequence of tokens, got {type(seq).__name__}")
-    a, b = _as_list(a), _as_list(b)
+    a, b = validate.items(a), validate.items(b)
     if not a or not b:
         return len(a) + len(b)
     vocab: dict = {}

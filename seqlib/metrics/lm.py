@@ -31,19 +31,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from seqlib import validate
+
 from ._registry import MetricInfo
 
 __all__ = ["token_nll", "perplexity", "sequence_nll", "bits_per_character", "bits_per_byte"]
-
-
-def _as_tensor(x: Any, name: str) -> torch.Tensor:
-    """Turn a tensor, NumPy array or (nested) list into a tensor, with a clear error."""
-    if isinstance(x, torch.Tensor):
-        return x.detach()
-    try:
-        return torch.as_tensor(np.asarray(x))
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{name} must be an array of numbers, got {type(x).__name__}: {err}") from None
 
 
 def _per_token_nll(logits: Any, targets: Any, ignore_index: int | None) -> tuple[torch.Tensor, torch.Tensor]:
@@ -52,8 +44,8 @@ def _per_token_nll(logits: Any, targets: Any, ignore_index: int | None) -> tuple
     Accepts ``logits (B, T, V)`` with ``targets (B, T)``, or ``logits (N, V)`` with ``targets (N,)``.
     Both returned tensors have the shape of ``targets``; ignored tokens have NLL 0.
     """
-    logits = _as_tensor(logits, "logits")
-    targets = _as_tensor(targets, "targets")
+    logits = validate.tensor(logits, "logits")
+    targets = validate.tensor(targets, "targets")
     if logits.dim() not in (2, 3):
         raise ValueError(f"logits must be (B, T, V) or (N, V), got shape {tuple(logits.shape)}")
     if tuple(targets.shape) != tuple(logits.shape[:-1]):

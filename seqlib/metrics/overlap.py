@@ -17,8 +17,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from seqlib import validate
+
 from ._registry import MetricInfo
-from ._validate import same_length
 from .overlap_cider import HELPERS as _CIDER_HELPERS, INFO as _CIDER_INFO, cider, cider_per_id
 from .overlap_meteor import HELPERS as _METEOR_HELPERS, INFO as _METEOR_INFO, meteor, meteor_alignment, wordnet_available
 from .overlap_rouge import INFO as _ROUGE_INFO, rouge, rouge_corpus
@@ -87,7 +88,7 @@ def _check_corpus(references, hypotheses, metric: str) -> None:
     if len(references) == 1 and len(hypotheses) > 1 and not isinstance(references[0], str):
         raise ValueError(f"{metric} takes one reference entry per hypothesis, got 1 entry for {len(hypotheses)} "
                          "hypotheses (sacrebleu's [references] stream format?)")
-    same_length(references, hypotheses, "references", "hypotheses")
+    validate.same_length(references, hypotheses, "references", "hypotheses")
     if len(hypotheses) == 0:
         raise ValueError(f"{metric} needs at least one hypothesis, got an empty corpus")
 

@@ -15,8 +15,9 @@ import re
 from collections import Counter
 from functools import cache
 
+from seqlib import validate
+
 from ._registry import MetricInfo
-from ._validate import same_length
 
 __all__ = ["rouge", "rouge_corpus"]
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
@@ -159,7 +160,7 @@ def rouge_corpus(targets, predictions, use_stemmer: bool = False) -> dict[str, f
     """
     if isinstance(targets, str) or isinstance(predictions, str):
         raise ValueError("rouge_corpus takes lists of texts; for one pair use rouge(target, prediction)")
-    same_length(targets, predictions, "targets", "predictions")
+    validate.same_length(targets, predictions, "targets", "predictions")
     if len(predictions) == 0:
         raise ValueError("rouge_corpus needs at least one pair, got none")
     total = dict.fromkeys(ROUGE_TYPES, 0.0)

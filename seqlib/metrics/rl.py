@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 import torch
 
+from seqlib import validate
+
 from ._registry import MetricInfo
-from ._validate import to_numpy
 
 __all__ = ["average_return", "discounted_returns", "success_rate", "policy_entropy"]
 #: public functions that are not metrics (no registry entry)
@@ -39,7 +40,7 @@ def discounted_returns(rewards: Any, gamma: float = 1.0) -> np.ndarray:
     [4.05, 4.5, 5.0]
     """
     gamma = _check_gamma(gamma)
-    r = to_numpy(rewards, "rewards", ndim=1)  # (T,)
+    r = validate.array(rewards, "rewards", ndim=1)  # (T,)
     g = np.empty_like(r)  # (T,)
     running = 0.0
     for t in range(len(r) - 1, -1, -1):
@@ -67,7 +68,7 @@ def average_return(episodes: Any, gamma: float = 1.0) -> float:
         raise ValueError("episodes is empty; pass at least one episode's rewards")
     returns = []
     for k, ep in enumerate(episodes):
-        r = to_numpy(ep, f"episode {k}", ndim=1)  # (T,)
+        r = validate.array(ep, f"episode {k}", ndim=1)  # (T,)
         returns.append(float(np.dot(gamma ** np.arange(len(r)), r)))
     return float(np.mean(returns))
 
@@ -78,7 +79,7 @@ def success_rate(flags: Any) -> float:
     >>> round(success_rate([True, False, True]), 6)
     0.666667
     """
-    arr = to_numpy(flags, "flags", dtype=None, ndim=1)
+    arr = validate.array(flags, "flags", dtype=None, ndim=1)
     if arr.dtype != bool:
         if not np.issubdtype(arr.dtype, np.number) or not np.all(np.isin(arr, (0, 1))):
             raise ValueError("flags must be booleans (or 0/1), one per episode")

@@ -29,6 +29,8 @@ from typing import Any
 
 import numpy as np
 
+from seqlib import validate
+
 from ._registry import MetricInfo
 
 __all__ = ["wer", "cer", "alignment", "Alignment"]
@@ -46,20 +48,6 @@ def _words(sentence: str) -> list[str]:
 def _chars(sentence: str) -> list[str]:
     """jiwer's ``cer_default``: strip the ends, then every character (spaces included)."""
     return list(sentence.strip())
-
-
-def _sentences(x: Any, name: str) -> list[str]:
-    if isinstance(x, str):
-        return [x]
-    if hasattr(x, "tolist"):
-        x = x.tolist()
-    x = list(x)
-    for k, s in enumerate(x):
-        if not isinstance(s, str):
-            raise ValueError(f"{name} must be a string or a list of strings; item {k} is {type(s).__name__}")
-    if not x:
-        raise ValueError(f"{name} is empty; pass at least one sentence")
-    return x
 
 
 def _to_ids(refs: list[list[str]], hyps: list[list[str]]) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -114,7 +102,7 @@ def _batched_distances(refs: list[np.ndarray], hyps: list[np.ndarray], chunk: in
 
 
 def _error_rate(references: Any, hypotheses: Any, split) -> float:
-    refs, hyps = _sentences(references, "references"), _sentences(hypotheses, "hypotheses")
+    refs, hyps = validate.sentences(references, "references"), validate.sentences(hypotheses, "hypotheses")
     if len(refs) != len(hyps):
         raise ValueError(f"references and hypotheses must have the same length, got {len(refs)} and {len(hyps)}")
     ref_units = [split(s) for s in refs]

@@ -16,8 +16,9 @@ import math
 import numpy as np
 import torch
 
+from seqlib import validate
+
 from ._registry import MetricInfo
-from ._validate import same_shape, to_numpy
 
 __all__ = ["mae", "rmse", "mape", "smape", "r2_score", "pinball_loss", "crps_ensemble", "crps_gaussian"]
 
@@ -26,11 +27,11 @@ _MULTIOUTPUT = ("uniform_average", "raw_values")
 
 def _pair(target, prediction) -> tuple[np.ndarray, np.ndarray]:
     """Both inputs as float64 arrays of the same shape, (N,) or (N, D)."""
-    y = to_numpy(target, "target")
-    y_hat = to_numpy(prediction, "prediction")
+    y = validate.array(target, "target")
+    y_hat = validate.array(prediction, "prediction")
     if y.ndim not in (1, 2):
         raise ValueError(f"target must be (N,) or (N, D), got shape {y.shape}")
-    same_shape(y, y_hat)
+    validate.same_shape(y, y_hat)
     return y, y_hat
 
 
@@ -173,8 +174,8 @@ def crps_ensemble(obs, ensemble, fair: bool = False):
     >>> crps_ensemble([0.3, 2.0], [[0, 0.5, 1, -0.2], [1, 1.5, 1.2, 3]]).round(6).tolist()
     [0.16875, 0.43125]
     """
-    y = to_numpy(obs, "obs")
-    x = to_numpy(ensemble, "ensemble")
+    y = validate.array(obs, "obs")
+    x = validate.array(ensemble, "ensemble")
     if x.ndim != y.ndim + 1 or x.shape[:-1] != y.shape:
         raise ValueError(f"ensemble must have shape obs.shape + (M,) = {y.shape} + (M,), got {x.shape}")
     m = x.shape[-1]
@@ -201,7 +202,7 @@ def crps_gaussian(obs, mu, sigma):
     >>> round(crps_gaussian(1.7, 0.5, 2.0), 6)
     0.746312
     """
-    y, mu_, sd = (to_numpy(v, name) for v, name in ((obs, "obs"), (mu, "mu"), (sigma, "sigma")))
+    y, mu_, sd = (validate.array(v, name) for v, name in ((obs, "obs"), (mu, "mu"), (sigma, "sigma")))
     if np.any(sd < 0):
         raise ValueError("sigma must be >= 0 (a standard deviation)")
     try:

@@ -23,8 +23,9 @@ from typing import Any
 
 import numpy as np
 
+from seqlib import validate
+
 from ._registry import MetricInfo
-from ._validate import to_numpy
 
 __all__ = ["dtw", "dtw_path"]
 #: public functions that are not metrics (no registry entry)
@@ -32,8 +33,8 @@ HELPERS = ("dtw_path",)
 
 
 def _series(a: Any, b: Any, window: int | None) -> tuple[np.ndarray, np.ndarray, int | None]:
-    a = to_numpy(a, "a", ndim=1)
-    b = to_numpy(b, "b", ndim=1)
+    a = validate.array(a, "a", ndim=1)
+    b = validate.array(b, "b", ndim=1)
     if window is not None and (isinstance(window, bool) or int(window) != window or window < 1):
         raise ValueError(f"window must be a positive integer (|i - j| < window) or None, got {window!r}")
     if window is not None and window >= max(len(a), len(b)):
