@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-import numpy as np
 
 from seqlib import validate
 
+from . import edits
 from ._registry import MetricInfo
 
 __all__ = ["token_accuracy", "sequence_accuracy", "span_f1", "spans", "edit_distance"]
@@ -153,11 +153,9 @@ def edit_distance(a: Sequence, b: Sequence) -> int:
     .. math:: D_{i,j} = \min\big(D_{i-1,j} + 1,\ D_{i,j-1} + 1,\ D_{i-1,j-1} + [a_i \ne b_j]\big),
               \quad D_{i,0} = i,\ D_{0,j} = j
 
-    ``a`` and ``b`` may be strings (characters) or lists of tokens. The rows of :math:`D` are
-    computed one at a time with NumPy: the deletion and substitution candidates are
-    elementwise, and the chain of insertions along a row, :math:`D_{i,j} = \min_{k \le j}
-    (t_k + j - k)`, is a running minimum (``np.minimum.accumulate``) of :math:`t_k - k`.
-    Equals ``rapidfuzz.distance.Levenshtein.distance``.
+    ``a`` and ``b`` may be strings (characters) or lists of tokens. Computed by
+    :func:`seqlib.metrics.edits.distances`, the one edit-distance routine behind WER, CER and
+    alignments. Equals ``rapidfuzz.distance.Levenshtein.distance``.
 
     >>> edit_distance("kitten", "sitting")
     3
@@ -167,21 +165,8 @@ def edit_distance(a: Sequence, b: Sequence) -> int:
     for name, seq in (("a", a), ("b", b)):
         if not hasattr(seq, "__len__") or not hasattr(seq, "__getitem__"):
             raise ValueError(f"{name} must be a string or a sequence of tokens, got {type(seq).__name__}")
-    a, b = validate.items(a), validate.items(b)
-    if not a or not b:
-        return len(a) + len(b)
-    vocab: dict = {}
-    a_ids = np.array([vocab.setdefault(x, len(vocab)) for x in a])  # (n,)
-    b_ids = np.array([vocab.setdefault(x, len(vocab)) for x in b])  # (m,)
-    j = np.arange(len(b) + 1)  # (m+1,)
-    row = j.copy()  # (m+1,) D[0, :] = j: insert the first j tokens of b
-    for i in range(1, len(a) + 1):
-        t = np.empty_like(row)  # (m+1,) best without an insertion into this row
-        t[0] = i
-        t[1:] = np.minimum(row[1:] + 1, row[:-1] + (b_ids != a_ids[i - 1]))  # delete / substitute
-        row = np.minimum.accumulate(t - j) + j  # (m+1,) then any run of insertions
-    return int(row[-1])
-
+    (a_ids,), (b_ids,) = edits.encode([validate.items(a)], [validate.items(b)])
+    return int(edits.distances([a_ids], [b_ids])[0])
 
 INFO = [
     MetricInfo("token_accuracy", "labelling", r"\frac{\sum_{s,t}[\hat y_{s,t} = y_{s,t}]}{\sum_s T_s}",

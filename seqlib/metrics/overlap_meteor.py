@@ -21,18 +21,12 @@ from __future__ import annotations
 from functools import cache
 
 from ._registry import MetricInfo
+from .porter import porter_stem
 
 __all__ = ["meteor", "meteor_alignment", "wordnet_available"]
 HELPERS = ("meteor_alignment", "wordnet_available")
 
 ALPHA, BETA, GAMMA = 0.9, 3.0, 0.5  # NLTK's defaults: recall weighted 9:1, cubic fragmentation penalty
-
-
-@cache
-def _porter():
-    from nltk.stem.porter import PorterStemmer
-
-    return PorterStemmer()  # NLTK_EXTENSIONS mode, as meteor_score's default
 
 
 @cache
@@ -103,9 +97,8 @@ def meteor_alignment(reference_tokens, hypothesis_tokens, wordnet="auto") -> lis
     hyp = list(enumerate(_tokens(hypothesis_tokens, "hypothesis_tokens")))
     ref = list(enumerate(_tokens(reference_tokens, "reference_tokens")))
     exact, hyp, ref = _match(hyp, ref, lambda w: (w,))
-    stemmer = _porter()
-    hyp = [(i, stemmer.stem(w)) for i, w in hyp]  # the stems stay for the synonym stage
-    ref = [(k, stemmer.stem(w)) for k, w in ref]
+    hyp = [(i, porter_stem(w)) for i, w in hyp]  # the stems stay for the synonym stage
+    ref = [(k, porter_stem(w)) for k, w in ref]
     stem, hyp, ref = _match(hyp, ref, lambda w: (w,))
     synonym = []
     wn = _resolve_wordnet(wordnet)

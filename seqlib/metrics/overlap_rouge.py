@@ -13,30 +13,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import cache
 
 from seqlib import validate
 
 from ._registry import MetricInfo
+from .porter import porter_stem
 
 __all__ = ["rouge", "rouge_corpus"]
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 
 _NON_ALPHANUM = re.compile(r"[^a-z0-9]+")
 _VALID_TOKEN = re.compile(r"^[a-z0-9]+$")
-
-
-@cache
-def _stem(token: str) -> str:
-    """NLTK's Porter stem of ``token`` (memoised: stemming is the slow part of ROUGE)."""
-    return _porter().stem(token)
-
-
-@cache
-def _porter():
-    from nltk.stem.porter import PorterStemmer  # nltk is needed only for stemming
-
-    return PorterStemmer()  # NLTK_EXTENSIONS mode: what rouge-score 0.1.2 uses
 
 
 def rouge_tokenize(text: str, use_stemmer: bool = False) -> list[str]:
@@ -47,7 +34,7 @@ def rouge_tokenize(text: str, use_stemmer: bool = False) -> list[str]:
     """
     tokens = re.split(r"\s+", _NON_ALPHANUM.sub(" ", text.lower()))
     if use_stemmer:
-        tokens = [_stem(t) if len(t) > 3 else t for t in tokens]
+        tokens = [porter_stem(t) if len(t) > 3 else t for t in tokens]
     return [t for t in tokens if _VALID_TOKEN.match(t)]
 
 

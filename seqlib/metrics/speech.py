@@ -27,10 +27,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 
 from seqlib import validate
 
+from . import edits
 from ._registry import MetricInfo
 
 __all__ = ["wer", "cer", "alignment", "Alignment"]
@@ -50,57 +50,6 @@ def _chars(sentence: str) -> list[str]:
     return list(sentence.strip())
 
 
-def _to_ids(refs: list[list[str]], hyps: list[list[str]]) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Replace each distinct word by an integer, so the edit-distance table compares ints."""
-    vocab: dict[str, int] = {}
-    lookup = vocab.setdefault
-
-    def encode(sentence: list[str]) -> np.ndarray:
-        return np.fromiter((lookup(w, len(vocab)) for w in sentence), dtype=np.int32, count=len(sentence))
-
-    return [encode(s) for s in refs], [encode(s) for s in hyps]
-
-
-def _batched_distances(refs: list[np.ndarray], hyps: list[np.ndarray], chunk: int = 4096) -> np.ndarray:
-    r"""Levenshtein distance of every (ref, hyp) pair of int arrays, a DP row at a time for many pairs.
-
-    We track :math:`E_{i,j} = D_{i,j} - j`, for which the recurrence becomes
-
-    .. math:: E_{i,j} = \min\big(E_{i-1,j} + 1,\ E_{i-1,j-1} - [r_i = h_j],\ E_{i,j-1}\big)
-
-    so a run of insertions along a row is a running minimum, ``np.minimum.accumulate``. Pairs
-    are sorted by reference length and processed ``chunk`` at a time, padded to the chunk's
-    longest reference and hypothesis; padding never matches (-1 vs -2) and lies to the right
-    of / below the cells we read, so it cannot change them.
-    """
-    n_ref = np.array([len(r) for r in refs])  # (P,)
-    n_hyp = np.array([len(h) for h in hyps])  # (P,)
-    out = np.empty(len(refs), dtype=np.int64)  # (P,)
-    order = np.argsort(n_ref, kind="stable")
-    for lo in range(0, len(order), chunk):
-        idx = order[lo:lo + chunk]  # (C,) pairs in this chunk
-        rows, cols = int(n_ref[idx].max()), int(n_hyp[idx].max())
-        ref = np.full((len(idx), rows), -1, dtype=np.int32)  # (C, rows)
-        hyp = np.full((len(idx), cols), -2, dtype=np.int32)  # (C, cols)
-        for c, p in enumerate(idx):
-            ref[c, :n_ref[p]] = refs[p]
-            hyp[c, :n_hyp[p]] = hyps[p]
-        col_of_end = n_hyp[idx]  # (C,) column where each pair's distance lies
-        e = np.broadcast_to(np.zeros(cols + 1, dtype=np.int32), (len(idx), cols + 1)).copy()  # (C, cols+1) E_0 = 0
-        done = n_ref[idx] == 0
-        out[idx[done]] = col_of_end[done]  # empty reference: insert every hypothesis word
-        t = np.empty_like(e)  # (C, cols+1)
-        for i in range(1, rows + 1):
-            hit = hyp == ref[:, i - 1:i]  # (C, cols) r_i == h_j
-            np.subtract(e[:, :-1], hit, out=t[:, 1:])  # diagonal: substitute or match
-            np.minimum(t[:, 1:], e[:, 1:] + 1, out=t[:, 1:])  # from above: delete r_i
-            t[:, 0] = i  # E_{i,0} = D_{i,0} = i
-            np.minimum.accumulate(t, axis=1, out=e)  # from the left: insertions
-            finished = np.flatnonzero(n_ref[idx] == i)
-            out[idx[finished]] = e[finished, col_of_end[finished]] + col_of_end[finished]
-    return out
-
-
 def _error_rate(references: Any, hypotheses: Any, split) -> float:
     refs, hyps = validate.sentences(references, "references"), validate.sentences(hypotheses, "hypotheses")
     if len(refs) != len(hyps):
@@ -113,8 +62,8 @@ def _error_rate(references: Any, hypotheses: Any, split) -> float:
             "the references are empty after normalisation, so the error rate is undefined "
             "(jiwer 4.0 returns the number of insertions instead)"
         )
-    ref_ids, hyp_ids = _to_ids(ref_units, hyp_units)
-    return float(_batched_distances(ref_ids, hyp_ids).sum() / total)
+    ref_ids, hyp_ids = edits.encode(ref_units, hyp_units)
+    return float(edits.distances(ref_ids, hyp_ids).sum() / total)
 
 
 def wer(references: str | list[str], hypotheses: str | list[str]) -> float:
@@ -123,7 +72,7 @@ def wer(references: str | list[str], hypotheses: str | list[str]) -> float:
     ``references`` and ``hypotheses`` are one string each or equal-length lists of strings,
     reference first. Words come from jiwer's default transform (whitespace collapsed, ends
     stripped, split on spaces; case and punctuation kept). The edit distances of all pairs are
-    computed together, one dynamic-programming row at a time (see ``_batched_distances``).
+    computed together, one dynamic-programming row at a time (:func:`seqlib.metrics.edits.distances`).
 
     Traps: pooled, not the mean of per-utterance WERs; can exceed 1; an all-empty reference
     raises here (jiwer returns the insertion count).
@@ -181,7 +130,7 @@ def alignment(reference: str, hypothesis: str, unit: str = "word") -> Alignment:
     r"""Align one reference with one hypothesis and count hits, substitutions, deletions, insertions.
 
     The table :math:`D_{i,j}` (edits between the first :math:`i` reference and :math:`j`
-    hypothesis units) is filled in full, then walked back from the corner. Among alignments
+    hypothesis units, :func:`seqlib.metrics.edits.table`) is filled in full, then walked back from the corner. Among alignments
     with the fewest edits, several can exist (``"a b"`` vs ``"b c"``: two substitutions, or a
     deletion and an insertion); we break ties as rapidfuzz, and so jiwer, does: the common
     prefix and suffix are hits, then walking back we prefer a deletion, then an insertion
@@ -208,10 +157,7 @@ def alignment(reference: str, hypothesis: str, unit: str = "word") -> Alignment:
         suffix += 1
     r, h = ref[prefix:len(ref) - suffix], hyp[prefix:len(hyp) - suffix]
     n, m = len(r), len(h)
-    d = [[i + j if i == 0 or j == 0 else 0 for j in range(m + 1)] for i in range(n + 1)]
-    for i in range(1, n + 1):
-        for j in range(1, m + 1):
-            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (r[i - 1] != h[j - 1]))
+    d = edits.table(*(ids[0] for ids in edits.encode([r], [h]))).tolist()  # (n+1, m+1)
     middle = []  # operations, collected backwards
     i, j = n, m
     while i > 0 and j > 0:
