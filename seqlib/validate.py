@@ -41,6 +41,20 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
+def _bound(kind: str, low, high, low_open: bool, high_open: bool) -> str:
+    """What a one-sided range asks for, e.g. ``"an int >= 1"`` or ``"a finite number > 0"``."""
+    if low is not None:
+        return f"{kind} {'>' if low_open else '>='} {low}"
+    if high is not None:
+        return f"{kind} {'<' if high_open else '<='} {high}"
+    return kind
+
+
+def _check(ok: bool, value: Any, name: str, wanted: str, optional: bool) -> None:
+    if not ok:
+        raise ValueError(f"{name} must be {'None or ' if optional else ''}{wanted}, got {value!r}")
+
+
 def integer(value: Any, name: str, *, minimum: int | None = None, maximum: int | None = None,
             optional: bool = False) -> int | None:
     """Return ``value`` as an ``int`` in ``[minimum, maximum]``; ``None`` passes if ``optional``.
@@ -49,17 +63,10 @@ def integer(value: Any, name: str, *, minimum: int | None = None, maximum: int |
     """
     if value is None and optional:
         return None
-    if minimum is not None and maximum is not None:
-        wanted = f"an int in {minimum}..{maximum}"
-    elif minimum is not None:
-        wanted = f"an int >= {minimum}"
-    elif maximum is not None:
-        wanted = f"an int <= {maximum}"
-    else:
-        wanted = "an int"
+    both = minimum is not None and maximum is not None
+    wanted = f"an int in {minimum}..{maximum}" if both else _bound("an int", minimum, maximum, False, False)
     ok = _is_int(value) and (minimum is None or value >= minimum) and (maximum is None or value <= maximum)
-    if not ok:
-        raise ValueError(f"{name} must be {'None or ' if optional else ''}{wanted}, got {value!r}")
+    _check(ok, value, name, wanted, optional)
     return int(value)
 
 
@@ -73,19 +80,14 @@ def real(value: Any, name: str, *, low: float | None = None, high: float | None 
     if value is None and optional:
         return None
     if low is not None and high is not None:
-        wanted = f"in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
-    elif low is not None:
-        wanted = f"a finite number {'>' if low_open else '>='} {low:g}"
-    elif high is not None:
-        wanted = f"a finite number {'<' if high_open else '<='} {high:g}"
+        wanted = f"in {'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
     else:
-        wanted = "a finite number"
+        wanted = _bound("a finite number", low, high, low_open, high_open)
     ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
     ok = ok and math.isfinite(value)
     ok = ok and (low is None or (value > low if low_open else value >= low))
     ok = ok and (high is None or (value < high if high_open else value <= high))
-    if not ok:
-        raise ValueError(f"{name} must be {'None or ' if optional else ''}{wanted}, got {value!r}")
+    _check(ok, value, name, wanted, optional)
     return float(value)
 
 

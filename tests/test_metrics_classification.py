@@ -194,10 +194,5 @@ def test_label_validation():
         C.f1_score([0, 2], [0, 2], pos_label=1)
 
 
-def test_registry_entries():
-    names = {info.name for info in C.INFO}
-    assert names == set(C.__all__) - set(C.HELPERS)
-
-
 def test_docstring_examples_run():
     assert doctest.testmod(C, optionflags=doctest.NORMALIZE_WHITESPACE).failed == 0

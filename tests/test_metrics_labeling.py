@@ -135,10 +135,5 @@ def test_validation():
         span_f1(Y_TRUE, Y_PRED, mode="lenient")
 
 
-def test_registry_entries():
-    names = {info.name for info in L.INFO}
-    assert names == set(L.__all__) - set(L.HELPERS)
-
-
 def test_docstring_examples_run():
     assert doctest.testmod(L, optionflags=doctest.NORMALIZE_WHITESPACE).failed == 0

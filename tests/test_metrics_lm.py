@@ -141,10 +141,5 @@ def test_bits_per_character_and_byte():
         bits_per_byte(1.0, b"abc")
 
 
-def test_registry_entries():
-    names = {info.name for info in lm.INFO}
-    assert names == set(lm.__all__) - set(getattr(lm, "HELPERS", ()))
-
-
 def test_docstring_examples_run():
     assert doctest.testmod(lm, optionflags=doctest.NORMALIZE_WHITESPACE).failed == 0

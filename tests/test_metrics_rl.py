@@ -83,10 +83,5 @@ def test_validation():
         policy_entropy(torch.zeros(2, 3, 4))
 
 
-def test_registry_entries():
-    names = {info.name for info in rl.INFO}
-    assert names == set(rl.__all__) - set(rl.HELPERS)
-
-
 def test_docstring_examples_run():
     assert doctest.testmod(rl, optionflags=doctest.NORMALIZE_WHITESPACE).failed == 0

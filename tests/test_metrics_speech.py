@@ -112,10 +112,5 @@ def test_many_pairs_of_different_lengths():
     assert cer(refs[:300], hyps[:300]) == pytest.approx(jiwer.cer(refs[:300], hyps[:300]), rel=RTOL)
 
 
-def test_registry_entries():
-    names = {info.name for info in SP.INFO}
-    assert names == set(SP.__all__) - set(SP.HELPERS)
-
-
 def test_docstring_examples_run():
     assert doctest.testmod(SP, optionflags=doctest.NORMALIZE_WHITESPACE).failed == 0

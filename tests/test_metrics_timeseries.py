@@ -15,7 +15,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from seqlib.metrics import timeseries as TS
 from seqlib.metrics.timeseries import crps_ensemble, crps_gaussian, mae, mape, pinball_loss, r2_score, rmse, smape
 
 RTOL = 1e-6
@@ -190,10 +189,3 @@ def test_crps_validation():
         crps_gaussian(1.0, 0.0, -1.0)
     with pytest.raises(ValueError, match="broadcast"):
         crps_gaussian([1.0, 2.0], [0.0, 0.0, 0.0], 1.0)
-
-
-def test_module_exports_and_registry():
-    assert set(TS.__all__) == {info.name for info in TS.INFO}
-    for info in TS.INFO:
-        assert info.task == "forecasting"
-        assert info.higher_is_better == (info.name == "r2_score")

@@ -89,10 +89,5 @@ def test_validation():
             dtw(A, B, window=bad)
 
 
-def test_registry_entries():
-    names = {info.name for info in AL.INFO}
-    assert names == set(AL.__all__) - set(AL.HELPERS)
-
-
 def test_docstring_examples_run():
     assert doctest.testmod(AL, optionflags=doctest.NORMALIZE_WHITESPACE).failed == 0

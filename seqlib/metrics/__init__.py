@@ -16,30 +16,39 @@ module                 metrics
 Metrics comparing a prediction with the truth take the truth first:
 ``metric(target, prediction, **options)``. The language-model losses take
 ``(logits, targets)``, in :func:`torch.nn.functional.cross_entropy`'s order.
+
+Each metric declares its :class:`MetricInfo` where it is defined (the :func:`~.registry.metric`
+decorator), so importing the families below fills :data:`REGISTRY`, in this order. Pooled
+measures are built on additive sufficient statistics (:mod:`.stats`); :mod:`.bootstrap` gives
+confidence intervals and paired significance from them.
 """
 from __future__ import annotations
 
-import importlib
+from .registry import REGISTRY, MetricInfo, metric
+from .stats import CountStats, ErrorCounts, NLLStats
+from .lm import bits_per_byte, bits_per_character, perplexity, sequence_nll, token_nll
+from .classification import (accuracy, average_precision, confusion_matrix, f1_score, precision,
+                             precision_recall_curve, recall, roc_auc, roc_curve)
+from .labeling import edit_distance, sequence_accuracy, span_f1, spans, token_accuracy
+from .overlap import (BleuStats, ChrfStats, bleu_from_stats, bleu_stats, chrf, chrf_stats, cider, cider_per_id,
+                      corpus_bleu, corpus_stats, meteor, meteor_alignment, rouge, rouge_corpus, sentence_bleu,
+                      tokenize_13a, wordnet_available)
+from .timeseries import crps_ensemble, crps_gaussian, mae, mape, pinball_loss, r2_score, rmse, smape
+from .speech import Alignment, alignment, cer, wer
+from .rl import average_return, discounted_returns, policy_entropy, success_rate
+from .trajectories import dtw, dtw_path
 
-from ._registry import MetricInfo
-
-_MODULES = ("lm", "classification", "labeling", "overlap", "timeseries", "speech", "rl", "trajectories")
-
-#: name -> MetricInfo, for every public metric (the book's master table is built from it)
-REGISTRY: dict[str, MetricInfo] = {}
-__all__ = ["REGISTRY", "MetricInfo"]
-
-for _name in _MODULES:
-    try:
-        _mod = importlib.import_module(f".{_name}", __name__)
-    except ModuleNotFoundError as _err:  # a family not written yet
-        if _err.name != f"{__name__}.{_name}":
-            raise
-        continue
-    for _fn in _mod.__all__:
-        globals()[_fn] = getattr(_mod, _fn)
-        __all__.append(_fn)
-    for _info in getattr(_mod, "INFO", ()):
-        if _info.name in REGISTRY:
-            raise RuntimeError(f"metric {_info.name!r} is registered twice")
-        REGISTRY[_info.name] = _info
+__all__ = [
+    "REGISTRY", "MetricInfo", "metric", "NLLStats", "CountStats", "ErrorCounts",
+    "token_nll", "perplexity", "sequence_nll", "bits_per_character", "bits_per_byte",
+    "accuracy", "precision", "recall", "f1_score", "confusion_matrix", "roc_auc", "average_precision",
+    "roc_curve", "precision_recall_curve",
+    "token_accuracy", "sequence_accuracy", "span_f1", "spans", "edit_distance",
+    "corpus_bleu", "sentence_bleu", "chrf", "rouge", "rouge_corpus", "meteor", "cider",
+    "tokenize_13a", "bleu_stats", "bleu_from_stats", "BleuStats", "corpus_stats", "chrf_stats", "ChrfStats",
+    "meteor_alignment", "wordnet_available", "cider_per_id",
+    "mae", "rmse", "mape", "smape", "r2_score", "pinball_loss", "crps_ensemble", "crps_gaussian",
+    "wer", "cer", "alignment", "Alignment",
+    "average_return", "discounted_returns", "success_rate", "policy_entropy",
+    "dtw", "dtw_path",
+]

@@ -22,14 +22,14 @@ import numpy as np
 
 from seqlib import validate
 
-from ._registry import MetricInfo
+from .registry import metric
 
 __all__ = [
     "accuracy", "precision", "recall", "f1_score", "confusion_matrix",
     "roc_auc", "average_precision", "roc_curve", "precision_recall_curve",
 ]
-#: public functions that are not metrics (no registry entry)
-HELPERS = ("roc_curve", "precision_recall_curve")
+
+_CLS = "classification"
 
 
 def _pair(target: Any, pred: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -38,6 +38,16 @@ def _pair(target: Any, pred: Any) -> tuple[np.ndarray, np.ndarray]:
     return y, yhat
 
 
+@metric(
+    task=_CLS,
+    formula=r"\frac{1}{n}\sum_i [\hat y_i = y_i]",
+    meaning="Share of items whose predicted class is the true class.",
+    use_when="Balanced classes, when every error costs the same.",
+    hides="Imbalance: always predicting the majority class scores its share.",
+    range="[0, 1]",
+    higher_is_better=True,
+    reference="sklearn.metrics.accuracy_score",
+)
 def accuracy(target: Any, pred: Any) -> float:
     r"""Fraction of exact hits, :math:`\frac1n\sum_i [\hat y_i = y_i]` (``sklearn.metrics.accuracy_score``).
 
@@ -100,6 +110,16 @@ def _nan_mean(values: np.ndarray, weights: np.ndarray | None) -> float:
     return float(np.mean(values[keep]))
 
 
+@metric(
+    task=_CLS,
+    formula=r"\frac{TP}{TP + FP}",
+    meaning="Of the items predicted as the class, the share that truly are.",
+    use_when="When false alarms are costly.",
+    hides="Says nothing of missed items; 0/0 when nothing is predicted (zero_division).",
+    range="[0, 1]",
+    higher_is_better=True,
+    reference="sklearn.metrics.precision_score",
+)
 def precision(target: Any, pred: Any, average: str = "binary", pos_label: Any = 1,
               zero_division: float = 0.0, labels: Any = None) -> float:
     r"""Precision :math:`\frac{TP}{TP + FP}`: of the items predicted as a class, the share that are.
@@ -117,6 +137,16 @@ def precision(target: Any, pred: Any, average: str = "binary", pos_label: Any = 
     return _prf(target, pred, average, pos_label, zero_division, labels)[0]
 
 
+@metric(
+    task=_CLS,
+    formula=r"\frac{TP}{TP + FN}",
+    meaning="Of the items truly in the class, the share that were found.",
+    use_when="When misses are costly (screening, retrieval).",
+    hides="Says nothing of false alarms: predicting everything positive scores 1.",
+    range="[0, 1]",
+    higher_is_better=True,
+    reference="sklearn.metrics.recall_score",
+)
 def recall(target: Any, pred: Any, average: str = "binary", pos_label: Any = 1,
            zero_division: float = 0.0, labels: Any = None) -> float:
     r"""Recall :math:`\frac{TP}{TP + FN}`: of the items of a class, the share found.
@@ -130,6 +160,16 @@ def recall(target: Any, pred: Any, average: str = "binary", pos_label: Any = 1,
     return _prf(target, pred, average, pos_label, zero_division, labels)[1]
 
 
+@metric(
+    task=_CLS,
+    formula=r"\frac{2PR}{P + R} = \frac{2TP}{2TP + FP + FN};\ \text{macro} = \frac1K\sum_k F_{1,k}",
+    meaning="Harmonic mean of precision and recall; macro averages the per-class F1.",
+    use_when="Imbalanced data where both kinds of error matter.",
+    hides="Ignores true negatives; macro F1 is not F1 of macro P and R; micro F1 equals accuracy.",
+    range="[0, 1]",
+    higher_is_better=True,
+    reference="sklearn.metrics.f1_score",
+)
 def f1_score(target: Any, pred: Any, average: str = "binary", pos_label: Any = 1,
              zero_division: float = 0.0, labels: Any = None) -> float:
     r"""F1, the harmonic mean of precision and recall, :math:`F_1 = \frac{2PR}{P+R} = \frac{2TP}{2TP + FP + FN}`.
@@ -145,6 +185,16 @@ def f1_score(target: Any, pred: Any, average: str = "binary", pos_label: Any = 1
     return _prf(target, pred, average, pos_label, zero_division, labels)[2]
 
 
+@metric(
+    task=_CLS,
+    formula=r"C_{ij} = \#\{n : y_n = i,\ \hat y_n = j\}",
+    meaning="Counts of each (true class, predicted class) pair; rows are the truth.",
+    use_when="Always, to see which classes are confused with which.",
+    hides="Raw counts: large classes dominate unless rows are normalised.",
+    range="counts in [0, n]",
+    higher_is_better=True,
+    reference="sklearn.metrics.confusion_matrix",
+)
 def confusion_matrix(target: Any, pred: Any, labels: Any = None) -> np.ndarray:
     r"""Counts :math:`C_{ij}` of items of true class ``labels[i]`` predicted as ``labels[j]``.
 
@@ -184,6 +234,16 @@ def _binary_scores(target: Any, scores: Any, pos_label: Any) -> tuple[np.ndarray
     return y == pos_label, s
 
 
+@metric(
+    task=_CLS,
+    formula=r"\frac{1}{n_+ n_-}\sum_{i \in +}\sum_{j \in -}\big([s_i > s_j] + \tfrac12[s_i = s_j]\big)",
+    meaning="Probability that a random positive is scored above a random negative.",
+    use_when="Comparing rankers independently of a threshold, with moderate imbalance.",
+    hides="Looks good under heavy imbalance even when precision at useful thresholds is poor.",
+    range="[0, 1]",
+    higher_is_better=True,
+    reference="sklearn.metrics.roc_auc_score",
+)
 def roc_auc(target: Any, scores: Any, pos_label: Any = 1) -> float:
     r"""Area under the ROC curve: the probability that a random positive outscores a random negative.
 
@@ -209,6 +269,16 @@ def roc_auc(target: Any, scores: Any, pos_label: Any = 1) -> float:
     return float(wins / (len(pos) * len(neg)))
 
 
+@metric(
+    task=_CLS,
+    formula=r"\sum_n (R_n - R_{n-1}) P_n",
+    meaning="Precision averaged over the recall levels reached as the threshold falls.",
+    use_when="Rare positives, where the top of the ranking matters.",
+    hides="Depends on the positive rate (its chance level); trapezoid AUPRC is a different, optimistic number.",
+    range="[0, 1]",
+    higher_is_better=True,
+    reference="sklearn.metrics.average_precision_score",
+)
 def average_precision(target: Any, scores: Any, pos_label: Any = 1) -> float:
     r"""Average precision, the step-wise area under the precision-recall curve.
 
@@ -289,43 +359,3 @@ def precision_recall_curve(target: Any, scores: Any, pos_label: Any = 1) -> tupl
     prec = tps / (tps + fps)  # (K,) never 0/0: each threshold predicts at least one item positive
     rec = tps / tps[-1]  # (K,)
     return np.r_[prec[::-1], 1.0], np.r_[rec[::-1], 0.0], thresholds[::-1]
-
-
-_CLS = "classification"
-INFO = [
-    MetricInfo("accuracy", _CLS, r"\frac{1}{n}\sum_i [\hat y_i = y_i]",
-               "Share of items whose predicted class is the true class.",
-               "Balanced classes, when every error costs the same.",
-               "Imbalance: always predicting the majority class scores its share.",
-               "[0, 1]", True, "sklearn.metrics.accuracy_score"),
-    MetricInfo("precision", _CLS, r"\frac{TP}{TP + FP}",
-               "Of the items predicted as the class, the share that truly are.",
-               "When false alarms are costly.",
-               "Says nothing of missed items; 0/0 when nothing is predicted (zero_division).",
-               "[0, 1]", True, "sklearn.metrics.precision_score"),
-    MetricInfo("recall", _CLS, r"\frac{TP}{TP + FN}",
-               "Of the items truly in the class, the share that were found.",
-               "When misses are costly (screening, retrieval).",
-               "Says nothing of false alarms: predicting everything positive scores 1.",
-               "[0, 1]", True, "sklearn.metrics.recall_score"),
-    MetricInfo("f1_score", _CLS, r"\frac{2PR}{P + R} = \frac{2TP}{2TP + FP + FN};\ \text{macro} = \frac1K\sum_k F_{1,k}",
-               "Harmonic mean of precision and recall; macro averages the per-class F1.",
-               "Imbalanced data where both kinds of error matter.",
-               "Ignores true negatives; macro F1 is not F1 of macro P and R; micro F1 equals accuracy.",
-               "[0, 1]", True, "sklearn.metrics.f1_score"),
-    MetricInfo("confusion_matrix", _CLS, r"C_{ij} = \#\{n : y_n = i,\ \hat y_n = j\}",
-               "Counts of each (true class, predicted class) pair; rows are the truth.",
-               "Always, to see which classes are confused with which.",
-               "Raw counts: large classes dominate unless rows are normalised.",
-               "counts in [0, n]", True, "sklearn.metrics.confusion_matrix"),
-    MetricInfo("roc_auc", _CLS, r"\frac{1}{n_+ n_-}\sum_{i \in +}\sum_{j \in -}\big([s_i > s_j] + \tfrac12[s_i = s_j]\big)",
-               "Probability that a random positive is scored above a random negative.",
-               "Comparing rankers independently of a threshold, with moderate imbalance.",
-               "Looks good under heavy imbalance even when precision at useful thresholds is poor.",
-               "[0, 1]", True, "sklearn.metrics.roc_auc_score"),
-    MetricInfo("average_precision", _CLS, r"\sum_n (R_n - R_{n-1}) P_n",
-               "Precision averaged over the recall levels reached as the threshold falls.",
-               "Rare positives, where the top of the ranking matters.",
-               "Depends on the positive rate (its chance level); trapezoid AUPRC is a different, optimistic number.",
-               "[0, 1]", True, "sklearn.metrics.average_precision_score"),
-]

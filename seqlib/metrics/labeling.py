@@ -24,11 +24,9 @@ from typing import Any, Sequence
 from seqlib import validate
 
 from . import edits
-from ._registry import MetricInfo
+from .registry import metric
 
 __all__ = ["token_accuracy", "sequence_accuracy", "span_f1", "spans", "edit_distance"]
-#: public functions that are not metrics (no registry entry)
-HELPERS = ("spans",)
 
 
 def _paired_sequences(target_seqs: Any, pred_seqs: Any) -> list[tuple[list, list]]:
@@ -48,6 +46,16 @@ def _paired_sequences(target_seqs: Any, pred_seqs: Any) -> list[tuple[list, list
     return pairs
 
 
+@metric(
+    task="labelling",
+    formula=r"\frac{\sum_{s,t}[\hat y_{s,t} = y_{s,t}]}{\sum_s T_s}",
+    meaning="Share of tokens that received the correct tag.",
+    use_when="Part-of-speech tagging and other tasks where every token matters equally.",
+    hides="Dominated by the frequent 'O' tag in entity tagging; padding inflates it if scored.",
+    range="[0, 1]",
+    higher_is_better=True,
+    reference="sklearn.metrics.accuracy_score on flattened tokens",
+)
 def token_accuracy(target_seqs: Any, pred_seqs: Any) -> float:
     r"""Share of tokens tagged correctly, pooled over all sequences.
 
@@ -67,6 +75,16 @@ def token_accuracy(target_seqs: Any, pred_seqs: Any) -> float:
     return hits / total
 
 
+@metric(
+    task="labelling",
+    formula=r"\frac{1}{S}\sum_s [\hat y_s = y_s]",
+    meaning="Share of sequences whose tags are all correct (exact match).",
+    use_when="When one error spoils the whole output (parsing, code, short commands).",
+    hides="All-or-nothing: long sequences almost never match; no partial credit.",
+    range="[0, 1]",
+    higher_is_better=True,
+    reference="mean of exact matches (numpy)",
+)
 def sequence_accuracy(target_seqs: Any, pred_seqs: Any) -> float:
     r"""Exact match: the share of sequences whose every token is right, :math:`\frac1S\sum_s [\hat y_s = y_s]`.
 
@@ -119,6 +137,16 @@ def spans(tags: Sequence[str], mode: str = "default") -> list[tuple[str, int, in
     return found
 
 
+@metric(
+    task="labelling",
+    formula=r"\frac{2\,|\mathcal{S}_{true} \cap \mathcal{S}_{pred}|}{|\mathcal{S}_{true}| + |\mathcal{S}_{pred}|}",
+    meaning="F1 of exactly matching labelled spans (entities), micro-averaged over the corpus.",
+    use_when="Named-entity recognition and chunking.",
+    hides="No partial credit for a boundary off by one; ill-formed BIO is read differently by default and strict modes.",
+    range="[0, 1]",
+    higher_is_better=True,
+    reference="seqeval.metrics.f1_score",
+)
 def span_f1(target_tags: Any, pred_tags: Any, mode: str = "default", zero_division: float = 0.0) -> float:
     r"""Micro-averaged span F1 over BIO-tagged sequences (``seqeval.metrics.f1_score``).
 
@@ -147,6 +175,16 @@ def span_f1(target_tags: Any, pred_tags: Any, mode: str = "default", zero_divisi
     return 2 * len(true_spans & pred_spans) / denominator
 
 
+@metric(
+    task="labelling",
+    formula=r"D_{i,j} = \min(D_{i-1,j}+1,\ D_{i,j-1}+1,\ D_{i-1,j-1}+[a_i \ne b_j])",
+    meaning="Fewest insertions, deletions and substitutions turning one sequence into the other.",
+    use_when="Comparing strings or token sequences of different lengths; the basis of WER and CER.",
+    hides="Unnormalised: grows with length; a transposition costs 2.",
+    range="[0, max(n, m)]",
+    higher_is_better=False,
+    reference="rapidfuzz.distance.Levenshtein.distance",
+)
 def edit_distance(a: Sequence, b: Sequence) -> int:
     r"""Levenshtein distance: the fewest insertions, deletions and substitutions turning ``a`` into ``b``.
 
@@ -167,26 +205,3 @@ def edit_distance(a: Sequence, b: Sequence) -> int:
             raise ValueError(f"{name} must be a string or a sequence of tokens, got {type(seq).__name__}")
     (a_ids,), (b_ids,) = edits.encode([validate.items(a)], [validate.items(b)])
     return int(edits.distances([a_ids], [b_ids])[0])
-
-INFO = [
-    MetricInfo("token_accuracy", "labelling", r"\frac{\sum_{s,t}[\hat y_{s,t} = y_{s,t}]}{\sum_s T_s}",
-               "Share of tokens that received the correct tag.",
-               "Part-of-speech tagging and other tasks where every token matters equally.",
-               "Dominated by the frequent 'O' tag in entity tagging; padding inflates it if scored.",
-               "[0, 1]", True, "sklearn.metrics.accuracy_score on flattened tokens"),
-    MetricInfo("sequence_accuracy", "labelling", r"\frac{1}{S}\sum_s [\hat y_s = y_s]",
-               "Share of sequences whose tags are all correct (exact match).",
-               "When one error spoils the whole output (parsing, code, short commands).",
-               "All-or-nothing: long sequences almost never match; no partial credit.",
-               "[0, 1]", True, "mean of exact matches (numpy)"),
-    MetricInfo("span_f1", "labelling", r"\frac{2\,|\mathcal{S}_{true} \cap \mathcal{S}_{pred}|}{|\mathcal{S}_{true}| + |\mathcal{S}_{pred}|}",
-               "F1 of exactly matching labelled spans (entities), micro-averaged over the corpus.",
-               "Named-entity recognition and chunking.",
-               "No partial credit for a boundary off by one; ill-formed BIO is read differently by default and strict modes.",
-               "[0, 1]", True, "seqeval.metrics.f1_score"),
-    MetricInfo("edit_distance", "labelling", r"D_{i,j} = \min(D_{i-1,j}+1,\ D_{i,j-1}+1,\ D_{i-1,j-1}+[a_i \ne b_j])",
-               "Fewest insertions, deletions and substitutions turning one sequence into the other.",
-               "Comparing strings or token sequences of different lengths; the basis of WER and CER.",
-               "Unnormalised: grows with length; a transposition costs 2.",
-               "[0, max(n, m)]", False, "rapidfuzz.distance.Levenshtein.distance"),
-]

@@ -27,13 +27,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
 from seqlib import validate
 
-from ._registry import MetricInfo
+from .registry import metric
 
 __all__ = ["token_nll", "perplexity", "sequence_nll", "bits_per_character", "bits_per_byte"]
 
@@ -81,6 +80,16 @@ def _per_token_nll(logits: Any, targets: Any, ignore_index: int | None) -> tuple
     return nll, mask
 
 
+@metric(
+    task="language modelling",
+    formula=r"-\frac{1}{N}\sum_{t=1}^{N}\log p_\theta(y_t \mid y_{<t})",
+    meaning="Average surprise of the model at each true next token, in nats (cross-entropy).",
+    use_when="Training loss and held-out comparison of models that share a tokenizer.",
+    hides="Depends on tokenization and on which tokens (padding, BOS/EOS) are scored; a mean of per-sequence means weighs tokens differently.",
+    range="[0, inf)",
+    higher_is_better=False,
+    reference="torch.nn.functional.cross_entropy",
+)
 def token_nll(logits: Any, targets: Any, ignore_index: int | None = None) -> float:
     r"""Mean negative log-likelihood per scored token, in nats.
 
@@ -107,6 +116,16 @@ def token_nll(logits: Any, targets: Any, ignore_index: int | None = None) -> flo
     return float(nll.sum() / mask.sum())
 
 
+@metric(
+    task="language modelling",
+    formula=r"\exp\Big(-\frac{1}{N}\sum_{t=1}^{N}\log p_\theta(y_t \mid y_{<t})\Big)",
+    meaning="The effective number of equally likely choices the model hesitates between per token.",
+    use_when="Reporting language-model quality on a corpus with a fixed vocabulary.",
+    hides="Not comparable across tokenizations; the mean of per-batch perplexities is larger than the corpus value.",
+    range="[1, inf)",
+    higher_is_better=False,
+    reference="torchmetrics.text.Perplexity",
+)
 def perplexity(logits: Any, targets: Any, ignore_index: int | None = None) -> float:
     r"""Corpus perplexity: :math:`\exp` of the mean token NLL.
 
@@ -127,6 +146,16 @@ def perplexity(logits: Any, targets: Any, ignore_index: int | None = None) -> fl
     return math.exp(token_nll(logits, targets, ignore_index))
 
 
+@metric(
+    task="language modelling",
+    formula=r"-\sum_{t=1}^{T_b}\log p_\theta(y_{b,t} \mid y_{b,<t})",
+    meaning="Minus the log-probability the model gives to each whole sequence.",
+    use_when="Ranking or rescoring candidate sequences, likelihood-based tests.",
+    hides="Grows with length, so it favours short sequences unless normalised.",
+    range="[0, inf)",
+    higher_is_better=False,
+    reference="torch.nn.functional.cross_entropy(reduction='none').sum(1)",
+)
 def sequence_nll(logits: Any, targets: Any, ignore_index: int | None = None) -> torch.Tensor:
     r"""Total NLL of each sequence, :math:`-\sum_t \log p(y_{b,t})`, a float64 tensor ``(B,)``.
 
@@ -156,6 +185,16 @@ def _check_total_nll(total_nll_nats: Any) -> float:
     return value
 
 
+@metric(
+    task="language modelling",
+    formula=r"\frac{\sum_t -\ln p_\theta(y_t)}{\ln 2 \cdot N_{\text{chars}}}",
+    meaning="Bits the model needs, on average, to encode each character of the text.",
+    use_when="Comparing models with different tokenizers (character vs word) on the same text.",
+    hides="Counts Unicode characters, so scripts with multi-byte characters compare unevenly; use bits per byte.",
+    range="[0, inf)",
+    higher_is_better=False,
+    reference="formula (total NLL / (ln 2 * #chars))",
+)
 def bits_per_character(total_nll_nats: float, num_chars: int) -> float:
     r"""Bits per character: :math:`\mathrm{BPC} = \dfrac{\mathrm{NLL}_{\text{total}}}{\ln 2 \cdot C}`.
 
@@ -173,6 +212,16 @@ def bits_per_character(total_nll_nats: float, num_chars: int) -> float:
     return total / (math.log(2) * int(num_chars))
 
 
+@metric(
+    task="language modelling",
+    formula=r"\frac{\sum_t -\ln p_\theta(y_t)}{\ln 2 \cdot N_{\text{UTF-8 bytes}}}",
+    meaning="Bits the model needs, on average, to encode each UTF-8 byte of the text.",
+    use_when="Tokenizer-free comparison across models and languages.",
+    hides="A per-byte average: says nothing about which parts of the text are hard.",
+    range="[0, inf)",
+    higher_is_better=False,
+    reference="formula (total NLL / (ln 2 * #UTF-8 bytes))",
+)
 def bits_per_byte(total_nll_nats: float, text: str) -> float:
     r"""Bits per UTF-8 byte: :math:`\mathrm{BPB} = \dfrac{\mathrm{NLL}_{\text{total}}}{\ln 2 \cdot |\mathrm{utf8}(\text{text})|}`.
 
@@ -189,52 +238,3 @@ def bits_per_byte(total_nll_nats: float, text: str) -> float:
     if num_bytes == 0:
         raise ValueError("text is empty; bits per byte needs at least one byte")
     return total / (math.log(2) * num_bytes)
-
-
-INFO = [
-    MetricInfo(
-        name="token_nll", task="language modelling",
-        formula=r"-\frac{1}{N}\sum_{t=1}^{N}\log p_\theta(y_t \mid y_{<t})",
-        meaning="Average surprise of the model at each true next token, in nats (cross-entropy).",
-        use_when="Training loss and held-out comparison of models that share a tokenizer.",
-        hides="Depends on tokenization and on which tokens (padding, BOS/EOS) are scored; a mean of per-sequence means weighs tokens differently.",
-        range="[0, inf)", higher_is_better=False,
-        reference="torch.nn.functional.cross_entropy",
-    ),
-    MetricInfo(
-        name="perplexity", task="language modelling",
-        formula=r"\exp\Big(-\frac{1}{N}\sum_{t=1}^{N}\log p_\theta(y_t \mid y_{<t})\Big)",
-        meaning="The effective number of equally likely choices the model hesitates between per token.",
-        use_when="Reporting language-model quality on a corpus with a fixed vocabulary.",
-        hides="Not comparable across tokenizations; the mean of per-batch perplexities is larger than the corpus value.",
-        range="[1, inf)", higher_is_better=False,
-        reference="torchmetrics.text.Perplexity",
-    ),
-    MetricInfo(
-        name="sequence_nll", task="language modelling",
-        formula=r"-\sum_{t=1}^{T_b}\log p_\theta(y_{b,t} \mid y_{b,<t})",
-        meaning="Minus the log-probability the model gives to each whole sequence.",
-        use_when="Ranking or rescoring candidate sequences, likelihood-based tests.",
-        hides="Grows with length, so it favours short sequences unless normalised.",
-        range="[0, inf)", higher_is_better=False,
-        reference="torch.nn.functional.cross_entropy(reduction='none').sum(1)",
-    ),
-    MetricInfo(
-        name="bits_per_character", task="language modelling",
-        formula=r"\frac{\sum_t -\ln p_\theta(y_t)}{\ln 2 \cdot N_{\text{chars}}}",
-        meaning="Bits the model needs, on average, to encode each character of the text.",
-        use_when="Comparing models with different tokenizers (character vs word) on the same text.",
-        hides="Counts Unicode characters, so scripts with multi-byte characters compare unevenly; use bits per byte.",
-        range="[0, inf)", higher_is_better=False,
-        reference="formula (total NLL / (ln 2 * #chars))",
-    ),
-    MetricInfo(
-        name="bits_per_byte", task="language modelling",
-        formula=r"\frac{\sum_t -\ln p_\theta(y_t)}{\ln 2 \cdot N_{\text{UTF-8 bytes}}}",
-        meaning="Bits the model needs, on average, to encode each UTF-8 byte of the text.",
-        use_when="Tokenizer-free comparison across models and languages.",
-        hides="A per-byte average: says nothing about which parts of the text are hard.",
-        range="[0, inf)", higher_is_better=False,
-        reference="formula (total NLL / (ln 2 * #UTF-8 bytes))",
-    ),
-]

@@ -14,10 +14,9 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-from ._registry import MetricInfo
+from .registry import metric
 
 __all__ = ["cider", "cider_per_id"]
-HELPERS = ("cider_per_id",)
 
 N_MAX = 4  # n-grams 1..4, averaged with equal weight
 SIGMA = 6.0  # width of the Gaussian length penalty, in words (bigrams, in fact: see _tfidf)
@@ -97,6 +96,17 @@ def cider_per_id(gts: dict, res: dict) -> dict:
     return scores
 
 
+@metric(
+    task="text overlap",
+    formula=r"\frac{10}{4}\sum_{n=1}^{4}\frac1m\sum_j \frac{\langle \min(g^n_h,g^n_j),\,g^n_j\rangle}{\|g^n_h\|\,\|g^n_j\|}"
+    r"\,e^{-(l_h-l_j)^2/2\sigma^2}",
+    meaning="Consensus with the reference captions, weighting n-grams that are rare across the set's images (TF-IDF).",
+    use_when="Image or video captioning with several references per item (COCO).",
+    hides="IDF comes from the evaluated set, so scores change with the set and one image scores 0; gameable by frequent-but-specific n-grams.",
+    range="[0, 10]",
+    higher_is_better=True,
+    reference="pycocoevalcap.cider.Cider",
+)
 def cider(gts: dict, res: dict) -> float:
     """Corpus CIDEr-D: the mean of :func:`cider_per_id` (pycocoevalcap's first output).
 
@@ -112,14 +122,3 @@ def cider(gts: dict, res: dict) -> float:
     """
     per_id = cider_per_id(gts, res)
     return float(sum(per_id.values()) / len(per_id))
-
-
-INFO = [
-    MetricInfo("cider", "text overlap",
-               r"\frac{10}{4}\sum_{n=1}^{4}\frac1m\sum_j \frac{\langle \min(g^n_h,g^n_j),\,g^n_j\rangle}{\|g^n_h\|\,\|g^n_j\|}"
-               r"\,e^{-(l_h-l_j)^2/2\sigma^2}",
-               "Consensus with the reference captions, weighting n-grams that are rare across the set's images (TF-IDF).",
-               "Image or video captioning with several references per item (COCO).",
-               "IDF comes from the evaluated set, so scores change with the set and one image scores 0; gameable by frequent-but-specific n-grams.",
-               "[0, 10]", True, "pycocoevalcap.cider.Cider"),
-]

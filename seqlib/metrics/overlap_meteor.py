@@ -20,11 +20,10 @@ from __future__ import annotations
 
 from functools import cache
 
-from ._registry import MetricInfo
+from .registry import metric
 from .porter import porter_stem
 
 __all__ = ["meteor", "meteor_alignment", "wordnet_available"]
-HELPERS = ("meteor_alignment", "wordnet_available")
 
 ALPHA, BETA, GAMMA = 0.9, 3.0, 0.5  # NLTK's defaults: recall weighted 9:1, cubic fragmentation penalty
 
@@ -116,6 +115,16 @@ def _chunks(alignment: list[tuple[int, int]]) -> int:
     return 1 + sum(1 for (i, k), (i2, k2) in zip(alignment, alignment[1:]) if not (i2 == i + 1 and k2 == k + 1))
 
 
+@metric(
+    task="text overlap",
+    formula=r"(1-\gamma(\mathrm{ch}/m)^\beta)\,\frac{PR}{\alpha P+(1-\alpha)R},\ \alpha=0.9,\beta=3,\gamma=0.5",
+    meaning="Unigram F-score with recall weighted 9:1, crediting stems and synonyms, penalised for scrambled word order.",
+    use_when="Sentence-level MT or captioning judgements where synonyms and inflections should count.",
+    hides="Depends on WordNet being installed and on the implementation (NLTK and Java METEOR 1.5 differ a lot); English-centric.",
+    range="[0, 1)",
+    higher_is_better=True,
+    reference="nltk.translate.meteor_score.meteor_score",
+)
 def meteor(reference_tokens, hypothesis_tokens, wordnet="auto") -> float:
     r"""NLTK-METEOR of one tokenized hypothesis against one or several tokenized references.
 
@@ -144,13 +153,3 @@ def meteor(reference_tokens, hypothesis_tokens, wordnet="auto") -> float:
     f_mean = precision * recall / (ALPHA * precision + (1 - ALPHA) * recall)
     penalty = GAMMA * (_chunks(alignment) / m) ** BETA
     return float((1 - penalty) * f_mean)
-
-
-INFO = [
-    MetricInfo("meteor", "text overlap",
-               r"(1-\gamma(\mathrm{ch}/m)^\beta)\,\frac{PR}{\alpha P+(1-\alpha)R},\ \alpha=0.9,\beta=3,\gamma=0.5",
-               "Unigram F-score with recall weighted 9:1, crediting stems and synonyms, penalised for scrambled word order.",
-               "Sentence-level MT or captioning judgements where synonyms and inflections should count.",
-               "Depends on WordNet being installed and on the implementation (NLTK and Java METEOR 1.5 differ a lot); English-centric.",
-               "[0, 1)", True, "nltk.translate.meteor_score.meteor_score"),
-]

@@ -16,7 +16,7 @@ from collections import Counter
 
 from seqlib import validate
 
-from ._registry import MetricInfo
+from .registry import metric
 from .porter import porter_stem
 
 __all__ = ["rouge", "rouge_corpus"]
@@ -104,6 +104,17 @@ def _rouge_lsum(target: str, prediction: str, use_stemmer: bool) -> dict[str, fl
     return _prf(hits, n, m)
 
 
+@metric(
+    task="text overlap",
+    formula=r"R_N=\frac{\sum_g \min(c_{\mathrm{ref}}(g), c_{\mathrm{hyp}}(g))}{\sum_g c_{\mathrm{ref}}(g)},\ "
+    r"R_L=\frac{\mathrm{LCS}}{|\mathrm{ref}|},\ F_1=\frac{2PR}{P+R}",
+    meaning="How much of the reference's words, word pairs and in-order word sequence the output recovers.",
+    use_when="Summarisation, where covering the reference's content (recall) matters most.",
+    hides="Surface overlap only; rewards long outputs through recall; English-only tokenizer (non-ASCII is dropped).",
+    range="[0, 1]",
+    higher_is_better=True,
+    reference="rouge_score.rouge_scorer.RougeScorer",
+)
 def rouge(target, prediction: str, use_stemmer: bool = False) -> dict[str, dict[str, float]]:
     r"""ROUGE scores of one prediction: ``{"rouge1" | "rouge2" | "rougeL" | "rougeLsum": {"precision", "recall", "fmeasure"}}``.
 
@@ -137,6 +148,16 @@ def rouge(target, prediction: str, use_stemmer: bool = False) -> dict[str, dict[
     return best
 
 
+@metric(
+    task="text overlap",
+    formula=r"\frac1N\sum_i F_1^{(i)}",
+    meaning="The average per-pair ROUGE F-measure over a corpus.",
+    use_when="Reporting one ROUGE number per type for a test set.",
+    hides="A mean of sentence scores, not pooled counts; rouge-score's bootstrap median differs slightly.",
+    range="[0, 1]",
+    higher_is_better=True,
+    reference="mean of rouge_score.rouge_scorer.RougeScorer.score F-measures",
+)
 def rouge_corpus(targets, predictions, use_stemmer: bool = False) -> dict[str, float]:
     """Mean F-measure of each ROUGE type over (target, prediction) pairs.
 
@@ -155,19 +176,3 @@ def rouge_corpus(targets, predictions, use_stemmer: bool = False) -> dict[str, f
         for k, s in rouge(t, p, use_stemmer).items():
             total[k] += s["fmeasure"]
     return {k: v / len(predictions) for k, v in total.items()}
-
-
-INFO = [
-    MetricInfo("rouge", "text overlap",
-               r"R_N=\frac{\sum_g \min(c_{\mathrm{ref}}(g), c_{\mathrm{hyp}}(g))}{\sum_g c_{\mathrm{ref}}(g)},\ "
-               r"R_L=\frac{\mathrm{LCS}}{|\mathrm{ref}|},\ F_1=\frac{2PR}{P+R}",
-               "How much of the reference's words, word pairs and in-order word sequence the output recovers.",
-               "Summarisation, where covering the reference's content (recall) matters most.",
-               "Surface overlap only; rewards long outputs through recall; English-only tokenizer (non-ASCII is dropped).",
-               "[0, 1]", True, "rouge_score.rouge_scorer.RougeScorer"),
-    MetricInfo("rouge_corpus", "text overlap", r"\frac1N\sum_i F_1^{(i)}",
-               "The average per-pair ROUGE F-measure over a corpus.",
-               "Reporting one ROUGE number per type for a test set.",
-               "A mean of sentence scores, not pooled counts; rouge-score's bootstrap median differs slightly.",
-               "[0, 1]", True, "mean of rouge_score.rouge_scorer.RougeScorer.score F-measures"),
-]

@@ -17,11 +17,9 @@ import torch
 
 from seqlib import validate
 
-from ._registry import MetricInfo
+from .registry import metric
 
 __all__ = ["average_return", "discounted_returns", "success_rate", "policy_entropy"]
-#: public functions that are not metrics (no registry entry)
-HELPERS = ("discounted_returns",)
 
 
 def _check_gamma(gamma: float) -> float:
@@ -49,6 +47,16 @@ def discounted_returns(rewards: Any, gamma: float = 1.0) -> np.ndarray:
     return g
 
 
+@metric(
+    task="reinforcement learning",
+    formula=r"\frac{1}{E}\sum_{e=1}^{E}\sum_{t=0}^{T_e-1}\gamma^t r_{e,t}",
+    meaning="Average total (discounted) reward an agent collects per episode.",
+    use_when="The headline measure of an agent; report gamma, the number of episodes and seeds.",
+    hides="High variance across seeds; discounted and undiscounted returns differ; says nothing of risk.",
+    range="(-inf, inf)",
+    higher_is_better=True,
+    reference="numpy formula (SB3 ep_rew_mean for gamma=1)",
+)
 def average_return(episodes: Any, gamma: float = 1.0) -> float:
     r"""Mean over episodes of the (discounted) return :math:`G = \sum_{t=0}^{T-1} \gamma^t r_t`.
 
@@ -73,6 +81,16 @@ def average_return(episodes: Any, gamma: float = 1.0) -> float:
     return float(np.mean(returns))
 
 
+@metric(
+    task="reinforcement learning",
+    formula=r"\frac{1}{E}\sum_{e=1}^{E} s_e",
+    meaning="Share of episodes that reached the goal.",
+    use_when="Goal-reaching tasks with a clear success signal.",
+    hides="Ignores how fast or how well the goal was reached.",
+    range="[0, 1]",
+    higher_is_better=True,
+    reference="numpy mean (SB3 info['is_success'])",
+)
 def success_rate(flags: Any) -> float:
     r"""Share of successful episodes, :math:`\frac1E\sum_e s_e` with :math:`s_e \in \{0, 1\}`.
 
@@ -86,6 +104,16 @@ def success_rate(flags: Any) -> float:
     return float(np.mean(arr.astype(np.float64)))
 
 
+@metric(
+    task="reinforcement learning",
+    formula=r"-\sum_a \pi(a \mid s)\log \pi(a \mid s)",
+    meaning="How spread out the policy's action probabilities are, in nats.",
+    use_when="Monitoring exploration and policy collapse during training.",
+    hides="Not a measure of performance; its scale depends on the number of actions (max log A).",
+    range="[0, log A]",
+    higher_is_better=True,
+    reference="torch.distributions.Categorical.entropy",
+)
 def policy_entropy(logits: Any) -> torch.Tensor | float:
     r"""Entropy of a categorical policy in nats, :math:`H(\pi) = -\sum_a \pi(a)\log\pi(a)`, per row.
 
@@ -109,22 +137,3 @@ def policy_entropy(logits: Any) -> torch.Tensor | float:
     p = log_p.exp()  # (B, A)
     h = -torch.where(p > 0, p * log_p, torch.zeros((), dtype=torch.float64)).sum(dim=-1)  # (B,)
     return float(h) if h.dim() == 0 else h
-
-
-INFO = [
-    MetricInfo("average_return", "reinforcement learning", r"\frac{1}{E}\sum_{e=1}^{E}\sum_{t=0}^{T_e-1}\gamma^t r_{e,t}",
-               "Average total (discounted) reward an agent collects per episode.",
-               "The headline measure of an agent; report gamma, the number of episodes and seeds.",
-               "High variance across seeds; discounted and undiscounted returns differ; says nothing of risk.",
-               "(-inf, inf)", True, "numpy formula (SB3 ep_rew_mean for gamma=1)"),
-    MetricInfo("success_rate", "reinforcement learning", r"\frac{1}{E}\sum_{e=1}^{E} s_e",
-               "Share of episodes that reached the goal.",
-               "Goal-reaching tasks with a clear success signal.",
-               "Ignores how fast or how well the goal was reached.",
-               "[0, 1]", True, "numpy mean (SB3 info['is_success'])"),
-    MetricInfo("policy_entropy", "reinforcement learning", r"-\sum_a \pi(a \mid s)\log \pi(a \mid s)",
-               "How spread out the policy's action probabilities are, in nats.",
-               "Monitoring exploration and policy collapse during training.",
-               "Not a measure of performance; its scale depends on the number of actions (max log A).",
-               "[0, log A]", True, "torch.distributions.Categorical.entropy"),
-]

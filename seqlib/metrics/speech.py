@@ -31,11 +31,9 @@ from typing import Any
 from seqlib import validate
 
 from . import edits
-from ._registry import MetricInfo
+from .registry import metric
 
 __all__ = ["wer", "cer", "alignment", "Alignment"]
-#: public names that are not metrics (no registry entry)
-HELPERS = ("alignment", "Alignment")
 
 _RUNS_OF_SPACE = re.compile(r"\s\s+")
 
@@ -66,6 +64,16 @@ def _error_rate(references: Any, hypotheses: Any, split) -> float:
     return float(edits.distances(ref_ids, hyp_ids).sum() / total)
 
 
+@metric(
+    task="speech",
+    formula=r"\frac{\sum_u (S_u + D_u + I_u)}{\sum_u N_u}",
+    meaning="Word edits needed to turn the transcripts into the references, per reference word.",
+    use_when="Speech recognition and other transcription, with a fixed text normalisation.",
+    hides="Every word weighs the same (a name as much as 'the'); depends on normalisation; can exceed 1.",
+    range="[0, inf)",
+    higher_is_better=False,
+    reference="jiwer.wer",
+)
 def wer(references: str | list[str], hypotheses: str | list[str]) -> float:
     r"""Corpus word error rate :math:`\frac{\sum_u (S_u + D_u + I_u)}{\sum_u N_u}` (``jiwer.wer``).
 
@@ -85,6 +93,16 @@ def wer(references: str | list[str], hypotheses: str | list[str]) -> float:
     return _error_rate(references, hypotheses, _words)
 
 
+@metric(
+    task="speech",
+    formula=r"\frac{\sum_u (S_u + D_u + I_u)_{\text{chars}}}{\sum_u N_u^{\text{chars}}}",
+    meaning="Character edits per reference character (spaces included).",
+    use_when="Languages without word boundaries; OCR; partial credit for near-miss words.",
+    hides="Counts spaces and punctuation; can exceed 1.",
+    range="[0, inf)",
+    higher_is_better=False,
+    reference="jiwer.cer",
+)
 def cer(references: str | list[str], hypotheses: str | list[str]) -> float:
     r"""Corpus character error rate, WER over characters (``jiwer.cer``).
 
@@ -176,17 +194,3 @@ def alignment(reference: str, hypothesis: str, unit: str = "word") -> Alignment:
     ops += [("equal", w, w) for w in ref[len(ref) - suffix:]]
     count = {kind: sum(op == kind for op, _, _ in ops) for kind in ("equal", "substitute", "delete", "insert")}
     return Alignment(ops, count["equal"], count["substitute"], count["delete"], count["insert"])
-
-
-INFO = [
-    MetricInfo("wer", "speech", r"\frac{\sum_u (S_u + D_u + I_u)}{\sum_u N_u}",
-               "Word edits needed to turn the transcripts into the references, per reference word.",
-               "Speech recognition and other transcription, with a fixed text normalisation.",
-               "Every word weighs the same (a name as much as 'the'); depends on normalisation; can exceed 1.",
-               "[0, inf)", False, "jiwer.wer"),
-    MetricInfo("cer", "speech", r"\frac{\sum_u (S_u + D_u + I_u)_{\text{chars}}}{\sum_u N_u^{\text{chars}}}",
-               "Character edits per reference character (spaces included).",
-               "Languages without word boundaries; OCR; partial credit for near-miss words.",
-               "Counts spaces and punctuation; can exceed 1.",
-               "[0, inf)", False, "jiwer.cer"),
-]

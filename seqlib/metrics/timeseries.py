@@ -18,9 +18,11 @@ import torch
 
 from seqlib import validate
 
-from ._registry import MetricInfo
+from .registry import metric
 
 __all__ = ["mae", "rmse", "mape", "smape", "r2_score", "pinball_loss", "crps_ensemble", "crps_gaussian"]
+
+_POINT = "forecasting"
 
 _MULTIOUTPUT = ("uniform_average", "raw_values")
 
@@ -43,6 +45,16 @@ def _average(per_output: np.ndarray, multioutput: str):
     return per_output if multioutput == "raw_values" else float(per_output.mean())
 
 
+@metric(
+    task=_POINT,
+    formula=r"\frac1N\sum_i |y_i-\hat y_i|",
+    meaning="The average size of an error, in the units of the series.",
+    use_when="A robust, interpretable default; the median forecast minimises it.",
+    hides="Scale-dependent: cannot compare series of different magnitude; ignores error direction.",
+    range="[0, inf)",
+    higher_is_better=False,
+    reference="sklearn.metrics.mean_absolute_error",
+)
 def mae(target, prediction, multioutput: str = "uniform_average"):
     r"""Mean absolute error :math:`\frac1N\sum_i |y_i-\hat y_i|` (``sklearn.metrics.mean_absolute_error``).
 
@@ -53,6 +65,16 @@ def mae(target, prediction, multioutput: str = "uniform_average"):
     return _average(np.abs(y - y_hat).mean(axis=0), multioutput)  # (D,) or ()
 
 
+@metric(
+    task=_POINT,
+    formula=r"\sqrt{\frac1N\sum_i (y_i-\hat y_i)^2}",
+    meaning="The typical error size, weighting large errors more than MAE does.",
+    use_when="When large errors are disproportionately costly; the mean forecast minimises it.",
+    hides="Dominated by a few outliers; scale-dependent; with several outputs the roots are averaged.",
+    range="[0, inf)",
+    higher_is_better=False,
+    reference="sklearn.metrics.root_mean_squared_error",
+)
 def rmse(target, prediction, multioutput: str = "uniform_average"):
     r"""Root mean squared error :math:`\sqrt{\frac1N\sum_i (y_i-\hat y_i)^2}` per output.
 
@@ -66,6 +88,16 @@ def rmse(target, prediction, multioutput: str = "uniform_average"):
     return _average(np.sqrt(((y - y_hat) ** 2).mean(axis=0)), multioutput)  # (D,) or ()
 
 
+@metric(
+    task=_POINT,
+    formula=r"\frac1N\sum_i \frac{|y_i-\hat y_i|}{|y_i|}",
+    meaning="The average error relative to the size of the target, as a fraction.",
+    use_when="Strictly positive series far from zero, when relative error is what matters.",
+    hides="Undefined at zero targets and explosive near them; punishes over-forecasts more than under-forecasts.",
+    range="[0, inf)",
+    higher_is_better=False,
+    reference="sklearn.metrics.mean_absolute_percentage_error",
+)
 def mape(target, prediction, multioutput: str = "uniform_average"):
     r"""Mean absolute percentage error as a **fraction**: :math:`\frac1N\sum_i |y_i-\hat y_i|/|y_i|`.
 
@@ -87,6 +119,16 @@ def mape(target, prediction, multioutput: str = "uniform_average"):
     return _average((np.abs(y - y_hat) / np.maximum(np.abs(y), eps)).mean(axis=0), multioutput)
 
 
+@metric(
+    task=_POINT,
+    formula=r"\frac{100}{N}\sum_i \frac{2|y_i-\hat y_i|}{|y_i|+|\hat y_i|}",
+    meaning="The average error relative to the mean size of target and forecast, in percent (M4 form).",
+    use_when="Comparing accuracy across series of different scales, as in the M3/M4 competitions.",
+    hides="Not symmetric despite its name; several variants (0-100 %, max-denominator) share the name.",
+    range="[0, 200]",
+    higher_is_better=False,
+    reference="torchmetrics symmetric_mean_absolute_percentage_error (x100)",
+)
 def smape(target, prediction) -> float:
     r"""Symmetric MAPE in the M4 form, in percent: :math:`\frac{100}{N}\sum_i \frac{2|y_i-\hat y_i|}{|y_i|+|\hat y_i|}`.
 
@@ -105,6 +147,16 @@ def smape(target, prediction) -> float:
     return float(100.0 * ratio.mean())
 
 
+@metric(
+    task=_POINT,
+    formula=r"1-\frac{\sum_i (y_i-\hat y_i)^2}{\sum_i (y_i-\bar y)^2}",
+    meaning="The share of the target's variance the forecast explains, against predicting the mean.",
+    use_when="Comparing a model with the constant-mean baseline on one target.",
+    hides="Not the squared correlation; depends on the variance of the evaluated window; arbitrary for constant targets.",
+    range="(-inf, 1]",
+    higher_is_better=True,
+    reference="sklearn.metrics.r2_score",
+)
 def r2_score(target, prediction, multioutput: str = "uniform_average"):
     r"""Coefficient of determination :math:`R^2 = 1-\sum_i (y_i-\hat y_i)^2 / \sum_i (y_i-\bar y)^2`.
 
@@ -135,6 +187,16 @@ def r2_score(target, prediction, multioutput: str = "uniform_average"):
     return _average(scores, multioutput)
 
 
+@metric(
+    task=_POINT,
+    formula=r"\frac1N\sum_i \max\big(\alpha(y_i-\hat y_i), (\alpha-1)(y_i-\hat y_i)\big)",
+    meaning="How well a forecast works as the alpha-quantile of the target.",
+    use_when="Evaluating quantile forecasts and prediction intervals.",
+    hides="One quantile at a time; scale-dependent; some papers double it or scale it.",
+    range="[0, inf)",
+    higher_is_better=False,
+    reference="sklearn.metrics.mean_pinball_loss",
+)
 def pinball_loss(target, prediction, alpha: float = 0.5, multioutput: str = "uniform_average"):
     r"""Quantile (pinball) loss :math:`\frac1N\sum_i \max(\alpha e_i, (\alpha-1) e_i)`, :math:`e=y-\hat y`.
 
@@ -153,6 +215,16 @@ def pinball_loss(target, prediction, alpha: float = 0.5, multioutput: str = "uni
     return _average(loss.mean(axis=0), multioutput)
 
 
+@metric(
+    task=_POINT,
+    formula=r"\frac1M\sum_i|x_i-y|-\frac{1}{2M^2}\sum_{i,j}|x_i-x_j|",
+    meaning="The distance between the ensemble's distribution and the observation; MAE for a single member.",
+    use_when="Scoring probabilistic (ensemble or sample-based) forecasts with one number in the target's units.",
+    hides="The standard estimator favours small ensembles' under-dispersion; use fair=True to compare ensemble sizes.",
+    range="[0, inf)",
+    higher_is_better=False,
+    reference="properscoring.crps_ensemble; scoringrules.crps_ensemble(estimator='fair')",
+)
 def crps_ensemble(obs, ensemble, fair: bool = False):
     r"""CRPS of an ensemble forecast, one score per observation (lower is better).
 
@@ -191,6 +263,16 @@ def crps_ensemble(obs, ensemble, fair: bool = False):
     return float(crps) if crps.ndim == 0 else crps
 
 
+@metric(
+    task=_POINT,
+    formula=r"\sigma\left[z(2\Phi(z)-1)+2\varphi(z)-\tfrac{1}{\sqrt\pi}\right],\ z=\tfrac{y-\mu}{\sigma}",
+    meaning="The CRPS of a normal forecast, in closed form.",
+    use_when="Models that output a mean and a standard deviation.",
+    hides="Assumes the forecast really is Gaussian; rewards sharpness only when calibrated.",
+    range="[0, inf)",
+    higher_is_better=False,
+    reference="properscoring.crps_gaussian; scoringrules.crps_normal",
+)
 def crps_gaussian(obs, mu, sigma):
     r"""CRPS of a Gaussian forecast :math:`N(\mu, \sigma^2)`, in closed form, per observation.
 
@@ -215,50 +297,3 @@ def crps_gaussian(obs, mu, sigma):
     pdf = np.exp(-0.5 * z**2) / math.sqrt(2.0 * math.pi)  # phi(z)
     crps = np.where(point, np.abs(y - mu_), sd * (z * erf + 2.0 * pdf - 1.0 / math.sqrt(math.pi)))
     return float(crps) if crps.ndim == 0 else crps
-
-
-_POINT = "forecasting"
-INFO = [
-    MetricInfo("mae", _POINT, r"\frac1N\sum_i |y_i-\hat y_i|",
-               "The average size of an error, in the units of the series.",
-               "A robust, interpretable default; the median forecast minimises it.",
-               "Scale-dependent: cannot compare series of different magnitude; ignores error direction.",
-               "[0, inf)", False, "sklearn.metrics.mean_absolute_error"),
-    MetricInfo("rmse", _POINT, r"\sqrt{\frac1N\sum_i (y_i-\hat y_i)^2}",
-               "The typical error size, weighting large errors more than MAE does.",
-               "When large errors are disproportionately costly; the mean forecast minimises it.",
-               "Dominated by a few outliers; scale-dependent; with several outputs the roots are averaged.",
-               "[0, inf)", False, "sklearn.metrics.root_mean_squared_error"),
-    MetricInfo("mape", _POINT, r"\frac1N\sum_i \frac{|y_i-\hat y_i|}{|y_i|}",
-               "The average error relative to the size of the target, as a fraction.",
-               "Strictly positive series far from zero, when relative error is what matters.",
-               "Undefined at zero targets and explosive near them; punishes over-forecasts more than under-forecasts.",
-               "[0, inf)", False, "sklearn.metrics.mean_absolute_percentage_error"),
-    MetricInfo("smape", _POINT, r"\frac{100}{N}\sum_i \frac{2|y_i-\hat y_i|}{|y_i|+|\hat y_i|}",
-               "The average error relative to the mean size of target and forecast, in percent (M4 form).",
-               "Comparing accuracy across series of different scales, as in the M3/M4 competitions.",
-               "Not symmetric despite its name; several variants (0-100 %, max-denominator) share the name.",
-               "[0, 200]", False, "torchmetrics symmetric_mean_absolute_percentage_error (x100)"),
-    MetricInfo("r2_score", _POINT, r"1-\frac{\sum_i (y_i-\hat y_i)^2}{\sum_i (y_i-\bar y)^2}",
-               "The share of the target's variance the forecast explains, against predicting the mean.",
-               "Comparing a model with the constant-mean baseline on one target.",
-               "Not the squared correlation; depends on the variance of the evaluated window; arbitrary for constant targets.",
-               "(-inf, 1]", True, "sklearn.metrics.r2_score"),
-    MetricInfo("pinball_loss", _POINT, r"\frac1N\sum_i \max\big(\alpha(y_i-\hat y_i), (\alpha-1)(y_i-\hat y_i)\big)",
-               "How well a forecast works as the alpha-quantile of the target.",
-               "Evaluating quantile forecasts and prediction intervals.",
-               "One quantile at a time; scale-dependent; some papers double it or scale it.",
-               "[0, inf)", False, "sklearn.metrics.mean_pinball_loss"),
-    MetricInfo("crps_ensemble", _POINT,
-               r"\frac1M\sum_i|x_i-y|-\frac{1}{2M^2}\sum_{i,j}|x_i-x_j|",
-               "The distance between the ensemble's distribution and the observation; MAE for a single member.",
-               "Scoring probabilistic (ensemble or sample-based) forecasts with one number in the target's units.",
-               "The standard estimator favours small ensembles' under-dispersion; use fair=True to compare ensemble sizes.",
-               "[0, inf)", False, "properscoring.crps_ensemble; scoringrules.crps_ensemble(estimator='fair')"),
-    MetricInfo("crps_gaussian", _POINT,
-               r"\sigma\left[z(2\Phi(z)-1)+2\varphi(z)-\tfrac{1}{\sqrt\pi}\right],\ z=\tfrac{y-\mu}{\sigma}",
-               "The CRPS of a normal forecast, in closed form.",
-               "Models that output a mean and a standard deviation.",
-               "Assumes the forecast really is Gaussian; rewards sharpness only when calibrated.",
-               "[0, inf)", False, "properscoring.crps_gaussian; scoringrules.crps_normal"),
-]

@@ -25,11 +25,9 @@ import numpy as np
 
 from seqlib import validate
 
-from ._registry import MetricInfo
+from .registry import metric
 
 __all__ = ["dtw", "dtw_path"]
-#: public functions that are not metrics (no registry entry)
-HELPERS = ("dtw_path",)
 
 
 def _series(a: Any, b: Any, window: int | None) -> tuple[np.ndarray, np.ndarray, int | None]:
@@ -77,6 +75,16 @@ def _anti_diagonals(a: np.ndarray, b: np.ndarray, window: int | None, keep: bool
     return prev[n], kept
 
 
+@metric(
+    task="trajectories",
+    formula=r"\sqrt{D_{n,m}},\ D_{i,j} = (a_i - b_j)^2 + \min(D_{i-1,j-1}, D_{i-1,j}, D_{i,j-1})",
+    meaning="Distance between two series after stretching time to align them as well as possible.",
+    use_when="Comparing trajectories, gestures or series that share a shape but differ in speed or phase.",
+    hides="Warps freely (one point can match many) unless a window bounds it; scale-sensitive; cost, steps and normalisation vary between libraries.",
+    range="[0, inf)",
+    higher_is_better=False,
+    reference="dtaidistance.dtw.distance_fast",
+)
 def dtw(a: Any, b: Any, window: int | None = None) -> float:
     r"""DTW distance :math:`\sqrt{D_{n-1,m-1}}` with squared local cost (``dtaidistance.dtw.distance_fast``).
 
@@ -125,13 +133,3 @@ def dtw_path(a: Any, b: Any, window: int | None = None) -> tuple[float, list[tup
         i, j = min(steps, key=lambda s: value(*s))  # min keeps the first of equal values
         path.append((i, j))
     return float(np.sqrt(total)), path[::-1]
-
-
-INFO = [
-    MetricInfo("dtw", "trajectories",
-               r"\sqrt{D_{n,m}},\ D_{i,j} = (a_i - b_j)^2 + \min(D_{i-1,j-1}, D_{i-1,j}, D_{i,j-1})",
-               "Distance between two series after stretching time to align them as well as possible.",
-               "Comparing trajectories, gestures or series that share a shape but differ in speed or phase.",
-               "Warps freely (one point can match many) unless a window bounds it; scale-sensitive; cost, steps and normalisation vary between libraries.",
-               "[0, inf)", False, "dtaidistance.dtw.distance_fast"),
-]
