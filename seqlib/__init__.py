@@ -8,13 +8,16 @@ Every chapter of the book imports it. One concept per module:
 - :mod:`seqlib.models`    RNN / GRU / LSTM from scratch
 - :mod:`seqlib.bptt`      the RNN recurrence with a hand-written BPTT backward
 - :mod:`seqlib.lm`        :class:`~seqlib.lm.RNNLM`, a language model around any cell
-- :mod:`seqlib.train`     truncated BPTT training and exact perplexity
+- :mod:`seqlib.train`     truncated BPTT training (torch's clipping, a pure lr schedule, callbacks)
+- :mod:`seqlib.evaluation` exact perplexity of a text, from pooled NLL statistics
+- :mod:`seqlib.clipping`  gradient clipping by global norm, written out (the teaching version)
 - :mod:`seqlib.decode`    greedy, sampling and beam search
 - :mod:`seqlib.ngram`     n-gram baselines
 - :mod:`seqlib.metrics`   the metric zoo
 - :mod:`seqlib.plot`      the plotting helpers chapters share
 - :mod:`seqlib.checks`    self-checks students run on their own implementations
 - :mod:`seqlib.course`    tools for authors and instructors (execute, check, student edition)
+- :mod:`seqlib.validate`  argument validation and conversion, used by every public function
 - :mod:`seqlib.numerics`  the numerical code path, pinned so every x86-64 CPU gets the same floats
 """
 from __future__ import annotations

@@ -20,7 +20,6 @@ torch.Size([4])
 """
 from __future__ import annotations
 
-import contextlib
 import math
 from typing import NamedTuple
 
@@ -29,20 +28,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from seqlib import validate
-from seqlib.lm import select_state
+from seqlib.lm import evaluating, select_state
 
 __all__ = ["greedy", "sample", "beam_search", "adjust_logits", "distinct_n", "Beam"]
-
-
-@contextlib.contextmanager
-def _eval_mode(model: nn.Module):
-    was_training = model.training
-    model.eval()  # no dropout while decoding
-    try:
-        with torch.no_grad():
-            yield
-    finally:
-        model.train(was_training)
 
 
 def _check_common(prefix, num_steps) -> torch.Tensor:
@@ -91,7 +79,7 @@ def _generate(model, prefix, num_steps, choose) -> torch.Tensor:
     """Shared loop of greedy and sample: ``choose(logits (1, V)) -> token (1,)``."""
     prefix = _check_common(prefix, num_steps)  # (P,)
     new_tokens = []
-    with _eval_mode(model):
+    with evaluating(model):
         logits, state = model(prefix.unsqueeze(0), None)  # (1, P, V): read the prefix once
         for step in range(num_steps):
             token = choose(logits[:, -1])  # (1,)
@@ -184,7 +172,7 @@ def beam_search(model: nn.Module, prefix, num_steps: int, beam_size: int = 4,
     live, finished = [([], 0.0)], []  # (new tokens, log_prob) pairs
     if num_steps == 0:
         return ranked(live)
-    with _eval_mode(model):
+    with evaluating(model):
         logits, state = model(prefix.unsqueeze(0), None)  # (1, P, V); state for 1 row
         for step in range(num_steps):
             log_probs = F.log_softmax(logits[:, -1].double(), dim=-1)  # (K, V)

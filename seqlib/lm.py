@@ -29,13 +29,32 @@ converted at the boundary, inside :meth:`RNNLM.forward`.
 """
 from __future__ import annotations
 
+import contextlib
+
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from seqlib import validate
 
-__all__ = ["RNNLM", "select_state"]
+__all__ = ["RNNLM", "map_state", "select_state", "evaluating"]
+
+
+def map_state(fn, state):
+    """Apply ``fn`` to every tensor of a recurrent state: a tensor, a tuple/list of them, or None.
+
+    The one place that knows a state's shape: an LSTM's is a pair ``(h, c)``, a GRU's and a
+    vanilla RNN's a single tensor. :func:`select_state`, :func:`seqlib.train.detach` and the
+    layout conversion for ``torch.nn`` cells are all ``map_state`` of a tensor function.
+
+    >>> map_state(lambda t: t * 2, (torch.ones(1), torch.zeros(1)))
+    (tensor([2.]), tensor([0.]))
+    """
+    if state is None:
+        return None
+    if isinstance(state, (tuple, list)):
+        return type(state)(map_state(fn, s) for s in state)
+    return fn(state)
 
 
 def select_state(state, rows):
@@ -48,9 +67,31 @@ def select_state(state, rows):
     >>> tuple(h.shape), tuple(c.shape)
     ((2, 4), (2, 4))
     """
-    if isinstance(state, (tuple, list)):
-        return type(state)(select_state(s, rows) for s in state)
-    return state[rows]  # (len(rows), ...)
+    return map_state(lambda s: s[rows], state)  # (len(rows), ...)
+
+
+@contextlib.contextmanager
+def evaluating(model: nn.Module):
+    """Run a block with ``model`` in eval mode (no dropout) and without autograd; restore its mode after.
+
+    The mode is restored in a ``finally``, so an exception inside the block leaves the model
+    as it was.
+
+    >>> m = torch.nn.Dropout(0.5); m.train()
+    Dropout(p=0.5, inplace=False)
+    >>> with evaluating(m):
+    ...     m.training, torch.is_grad_enabled()
+    (False, False)
+    >>> m.training
+    True
+    """
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            yield model
+    finally:
+        model.train(was_training)
 
 
 def _cell_sizes(cell: nn.Module) -> tuple[int, int, int]:
@@ -142,9 +183,9 @@ class RNNLM(nn.Module):
             return s.squeeze(0) if self.num_layers == 1 else s.transpose(0, 1)
 
         if state is not None:
-            state = tuple(map(to_torch, state)) if isinstance(state, (tuple, list)) else to_torch(state)
+            state = map_state(to_torch, state)
         outputs, state = self.cell(X, state)  # (B, T, H)
-        state = tuple(map(from_torch, state)) if isinstance(state, tuple) else from_torch(state)
+        state = map_state(from_torch, state)
         return outputs, state
 
     def forward(self, tokens: torch.Tensor, state=None):

@@ -46,6 +46,7 @@ import numpy as np
 import torch
 
 from seqlib import validate
+from seqlib.metrics.stats import NLLStats
 
 __all__ = ["NGramLM", "K_GRID", "METHODS"]
 
@@ -276,7 +277,10 @@ class NGramLM:
         """Total negative log-likelihood in nats of the N-1 tokens ``ids[1:]`` (``inf`` if any has p = 0)."""
         return -self.log_prob(ids)
 
+    def nll_stats(self, ids) -> NLLStats:
+        """The additive statistics of ``ids``: total NLL of the N-1 tokens ``ids[1:]``, and N-1."""
+        return NLLStats(self.nll(ids), len(ids) - 1)
+
     def perplexity(self, ids) -> float:
         r"""Exact perplexity :math:`\exp(\mathrm{NLL} / (N-1))`; ``float('inf')`` if a token has p = 0."""
-        mean = self.nll(ids) / (len(ids) - 1)
-        return math.exp(mean) if mean < 700 else math.inf  # exp overflows a float64 past ~709
+        return self.nll_stats(ids).perplexity()

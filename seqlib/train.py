@@ -32,10 +32,13 @@ from torch import nn
 
 from seqlib import validate
 from seqlib.batching import random_windows, sequential_streams
-from seqlib.lm import select_state
+from seqlib.clipping import clip_gradients, grad_norm  # noqa: F401 (re-exported: chapters import them from here)
+from seqlib.evaluation import evaluate_perplexity, nll_stats  # noqa: F401 (re-exported)
+from seqlib.lm import map_state
+from seqlib.metrics.stats import NLLStats
 
-__all__ = ["TrainConfig", "History", "fit", "evaluate_perplexity", "clip_gradients",
-           "grad_norm", "detach"]
+__all__ = ["TrainConfig", "History", "fit", "evaluate_perplexity", "nll_stats", "clip_gradients",
+           "grad_norm", "detach", "cosine_lr", "print_progress"]
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ class TrainConfig:
     eval_num_steps: int = 256  # validation chunk length (any value gives the same number)
     seed: int = 0  # data order and dropout masks (torch's global RNG is restored after fit)
     keep_best: bool = True  # restore the parameters of the best validation epoch at the end
-    progress: bool = False  # print one line per epoch; off so notebooks store no progress text
+    progress: bool = False  # print_progress after each epoch unless fit gets a callback; off in notebooks
 
     def __post_init__(self):
         if self.epochs is None and self.seconds is None:
@@ -117,94 +120,26 @@ def detach(state):
     >>> detach((h, h))[0].requires_grad
     False
     """
-    if state is None:
-        return None
-    if isinstance(state, (tuple, list)):
-        return type(state)(detach(s) for s in state)
-    return state.detach()
+    return map_state(torch.Tensor.detach, state)
 
 
-def grad_norm(params) -> torch.Tensor:
-    r"""Global L2 norm :math:`\sqrt{\sum_p \lVert g_p \rVert^2}` of all gradients, as torch computes it."""
-    grads = [p.grad for p in params if p.grad is not None]
-    if not grads:
-        return torch.tensor(0.0)
-    per_tensor = torch.stack([torch.linalg.vector_norm(g) for g in grads])  # (num_params,)
-    return torch.linalg.vector_norm(per_tensor)  # norm of the norms = norm of everything
+def cosine_lr(base_lr: float, done: float) -> float:
+    r"""The cosine schedule, a pure function: :math:`\eta(f) = \eta_0 \cdot \tfrac12 (1 + \cos \pi f)`.
 
+    ``done`` is the fraction of training done, in [0, 1]: the rate falls from ``base_lr``
+    at 0 to 0 at 1, slowly at both ends.
 
-def clip_gradients(params, max_norm: float) -> float:
-    r"""Rescale gradients in place so their global L2 norm is at most ``max_norm``; return the norm before.
-
-    .. math::  g \leftarrow g \cdot \min\!\left(1, \frac{\theta}{\lVert g \rVert + 10^{-6}}\right)
-
-    The direction of the update is kept, only its length is capped. Equal, number for number,
-    to ``torch.nn.utils.clip_grad_norm_`` (tested), including the ``1e-6``.
-
-    >>> p = torch.nn.Parameter(torch.zeros(2)); p.grad = torch.tensor([3.0, 4.0])
-    >>> clip_gradients([p], max_norm=1.0), p.grad
-    (5.0, tensor([0.6000, 0.8000]))
+    >>> cosine_lr(0.1, 0.0), cosine_lr(0.1, 0.5) == 0.05, cosine_lr(0.1, 1.0)
+    (0.1, True, 0.0)
     """
-    validate.real(max_norm, "max_norm", low=0, low_open=True)
-    params = list(params)
-    total = grad_norm(params)  # 0-d tensor
-    scale = max_norm / (total + 1e-6)  # < 1 exactly when the norm exceeds max_norm
-    if scale < 1:
-        for p in params:
-            if p.grad is not None:
-                p.grad.mul_(scale)
-    return float(total)
+    return base_lr * 0.5 * (1 + math.cos(math.pi * done))
 
 
-@torch.no_grad()
-def evaluate_perplexity(model: nn.Module, ids, batch_size: int = 1, num_steps: int = 256) -> float:
-    r"""Exact perplexity :math:`\exp(\frac{1}{N-1}\sum_{t=2}^{N} -\log p(x_t \mid x_{<t}))` of a text.
-
-    The text ``ids`` ``(N,)`` is read once, left to right, with the state carried; every token
-    after the first is scored exactly once and the NLL is summed in float64. With
-    ``batch_size=1`` this is one continuous read (equal to one full-length forward pass, tested).
-    With ``B > 1`` the ``N - 1`` predictions are cut into ``B`` adjacent streams of
-    ``L = (N-1) // B`` read in parallel (each starts from a zero state, so it is a slightly
-    harder task); the ``(N-1) - BL`` left over continue the last stream, carrying its state.
-    ``num_steps`` only sets the chunk size and does not change the result.
-
-    >>> from seqlib.models import RNNScratch, RNNLM
-    >>> model = RNNLM(RNNScratch(5, 8), vocab_size=5)
-    >>> _ = [torch.nn.init.zeros_(p) for p in model.output.parameters()]  # uniform predictions
-    >>> round(evaluate_perplexity(model, torch.tensor([0, 1, 2, 3, 4, 0])), 6)
-    5.0
-    """
-    ids = validate.token_ids(ids, "ids", min_len=2)  # at least 2 tokens to score one prediction
-    validate.integer(batch_size, "batch_size", minimum=1)
-    validate.integer(num_steps, "num_steps", minimum=1)
-    was_training = model.training
-    model.eval()
-    try:
-        num_targets = len(ids) - 1
-        B = min(batch_size, num_targets)
-        L = num_targets // B
-        X = ids[: B * L].view(B, L)  # (B, L): B adjacent streams
-        Y = ids[1 : B * L + 1].view(B, L)  # (B, L)
-        total_nll, state = _score(model, X, Y, None, num_steps)
-        if B * L < num_targets:  # the remainder continues the last stream
-            X_rest = ids[B * L : num_targets].view(1, -1)  # (1, r)
-            Y_rest = ids[B * L + 1 :].view(1, -1)  # (1, r)
-            rest_nll, _ = _score(model, X_rest, Y_rest, select_state(state, [B - 1]), num_steps)
-            total_nll += rest_nll
-    finally:
-        model.train(was_training)
-    return math.exp(total_nll / num_targets)
-
-
-def _score(model, X, Y, state, num_steps) -> tuple[float, object]:
-    """Summed NLL (a Python float, i.e. float64) of Y given X, read in chunks, state carried."""
-    total = 0.0
-    for start in range(0, X.shape[1], num_steps):
-        cols = slice(start, start + num_steps)
-        logits, state = model(X[:, cols], state)  # (B, t, V)
-        total += F.cross_entropy(logits.flatten(0, 1).double(), Y[:, cols].flatten(),
-                                 reduction="sum").item()
-    return total, state
+def print_progress(history: History) -> None:
+    """A :func:`fit` callback: print one line for the epoch just finished (opt-in progress)."""
+    print(f"epoch {history.epoch[-1]:3d}  train ppl {history.train_ppl[-1]:7.3f}  val ppl "
+          f"{history.val_ppl[-1]:7.3f}  |grad| {history.grad_norm_mean[-1]:.3f}  "
+          f"{history.seconds[-1]:6.1f} s", file=sys.stdout, flush=True)
 
 
 def _make_optimizer(params, config: TrainConfig) -> torch.optim.Optimizer:
@@ -224,7 +159,7 @@ def _batches(train_ids: torch.Tensor, config: TrainConfig, generator: torch.Gene
     return sequential_streams(train_ids, B, T, offset=offset)
 
 
-def fit(model: nn.Module, train_ids, val_ids, config: TrainConfig) -> History:
+def fit(model: nn.Module, train_ids, val_ids, config: TrainConfig, callback=None) -> History:
     """Train ``model`` (an :class:`~seqlib.models.RNNLM`) on ``train_ids`` and validate on ``val_ids``.
 
     Each epoch: one pass of minibatches (:func:`~seqlib.batching.sequential_streams` at a
@@ -239,6 +174,13 @@ def fit(model: nn.Module, train_ids, val_ids, config: TrainConfig) -> History:
     come from generators seeded here, and torch's global RNG is restored afterwards. (A
     ``seconds`` budget is not: how far training gets depends on the machine's speed.)
 
+    ``callback(history)``, if given, is called after every epoch with the :class:`History` so
+    far (to log, plot or stop by raising); ``config.progress=True`` without a callback uses
+    :func:`print_progress`. Gradients are clipped by ``torch.nn.utils.clip_grad_norm_``
+    (``error_if_nonfinite=True``: a diverged step raises ``FloatingPointError``), which
+    :func:`clip_gradients` reimplements. The model's train/eval mode is restored on exit,
+    also after an exception.
+
     >>> from seqlib.models import GRUScratch, RNNLM
     >>> ids = torch.arange(300) % 4
     >>> model = RNNLM(GRUScratch(4, 8, sigma=0.3), vocab_size=4)
@@ -248,11 +190,14 @@ def fit(model: nn.Module, train_ids, val_ids, config: TrainConfig) -> History:
     """
     train_ids = validate.token_ids(train_ids, "train_ids")
     val_ids = None if val_ids is None else validate.token_ids(val_ids, "val_ids", min_len=2)
+    if callback is None and config.progress:
+        callback = print_progress
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = _make_optimizer(params, config)
     generator = torch.Generator().manual_seed(config.seed)
     history, best_params, was_training = History(), None, model.training
     start, eval_seconds, step = time.perf_counter(), 0.0, 0
+    max_norm = math.inf if config.clip is None else config.clip  # an infinite norm never clips
 
     def out_of_time() -> bool:  # leave room for the validation pass that closes the epoch
         return config.seconds is not None and \
@@ -264,55 +209,55 @@ def fit(model: nn.Module, train_ids, val_ids, config: TrainConfig) -> History:
             done.append((time.perf_counter() - start) / config.seconds)
         return min(max(done), 1.0)
 
-    with torch.random.fork_rng(devices=[]):  # dropout draws from here; restored on exit
-        torch.manual_seed(config.seed)
-        epoch = 0
-        while (config.epochs is None or epoch < config.epochs) and not out_of_time():
-            epoch += 1
-            model.train()
-            nll_sum, num_tokens, norms, state = 0.0, 0, [], None
-            batches = _batches(train_ids, config, generator)
-            for k, (X, Y) in enumerate(batches):  # (B, T), (B, T)
-                if config.lr_schedule == "cosine":  # lr * (1 + cos(pi * done)) / 2: from lr to 0
-                    done = fraction_done(epoch, k, len(batches))
-                    for group in optimizer.param_groups:
-                        group["lr"] = config.lr * 0.5 * (1 + math.cos(math.pi * done))
-                state = detach(state) if config.carry_state else None  # truncate BPTT here
-                logits, state = model(X, state)  # (B, T, V)
-                loss = F.cross_entropy(logits.flatten(0, 1), Y.flatten())  # mean over B*T tokens
-                optimizer.zero_grad(set_to_none=True)
-                loss.backward()
-                norm = clip_gradients(params, config.clip) if config.clip else float(grad_norm(params))
-                if not math.isfinite(norm):
-                    raise FloatingPointError(f"gradient norm is {norm} at epoch {epoch}, step {step + 1}: "
-                                             "training diverged; lower lr or set clip")
-                optimizer.step()
-                step += 1
-                nll_sum += loss.item() * Y.numel()  # back to a sum, accumulated in float64
-                num_tokens += Y.numel()
-                norms.append(norm)
-                if out_of_time():
-                    break
-            eval_start = time.perf_counter()
-            val_ppl = math.nan if val_ids is None else evaluate_perplexity(
-                model, val_ids, config.eval_batch_size, config.eval_num_steps)
-            eval_seconds = time.perf_counter() - eval_start
-            history.epoch.append(epoch)
-            history.train_ppl.append(math.exp(nll_sum / num_tokens))
-            history.val_ppl.append(val_ppl)
-            history.grad_norm_mean.append(sum(norms) / len(norms))
-            history.grad_norm_max.append(max(norms))
-            history.seconds.append(time.perf_counter() - start)
-            history.steps.append(step)
-            if val_ids is not None and (history.best_epoch is None or val_ppl < history.best_val_ppl):
-                history.best_epoch = epoch
-                if config.keep_best:
-                    best_params = {k: v.detach().clone() for k, v in model.state_dict().items()}
-            if config.progress:
-                print(f"epoch {epoch:3d}  train ppl {history.train_ppl[-1]:7.3f}  val ppl "
-                      f"{val_ppl:7.3f}  |grad| {history.grad_norm_mean[-1]:.3f}  "
-                      f"{history.seconds[-1]:6.1f} s", file=sys.stdout, flush=True)
-    if best_params is not None:
-        model.load_state_dict(best_params)
-    model.train(was_training)
+    try:
+        with torch.random.fork_rng(devices=[]):  # dropout draws from here; restored on exit
+            torch.manual_seed(config.seed)
+            epoch = 0
+            while (config.epochs is None or epoch < config.epochs) and not out_of_time():
+                epoch += 1
+                model.train()
+                train_stats, norms, state = NLLStats(0.0, 0), [], None
+                batches = _batches(train_ids, config, generator)
+                for k, (X, Y) in enumerate(batches):  # (B, T), (B, T)
+                    if config.lr_schedule == "cosine":
+                        lr = cosine_lr(config.lr, fraction_done(epoch, k, len(batches)))
+                        for group in optimizer.param_groups:
+                            group["lr"] = lr
+                    state = detach(state) if config.carry_state else None  # truncate BPTT here
+                    logits, state = model(X, state)  # (B, T, V)
+                    loss = F.cross_entropy(logits.flatten(0, 1), Y.flatten())  # mean over B*T tokens
+                    optimizer.zero_grad(set_to_none=True)
+                    loss.backward()
+                    try:  # the global norm before clipping; equal to clip_gradients (tested)
+                        norm = float(nn.utils.clip_grad_norm_(params, max_norm, error_if_nonfinite=True))
+                    except RuntimeError as err:
+                        raise FloatingPointError(f"gradient norm is not finite at epoch {epoch}, step {step + 1}: "
+                                                 "training diverged; lower lr or set clip") from err
+                    optimizer.step()
+                    step += 1
+                    train_stats = train_stats + NLLStats(loss.item() * Y.numel(), Y.numel())  # float64 sum
+                    norms.append(norm)
+                    if out_of_time():
+                        break
+                eval_start = time.perf_counter()
+                val_ppl = math.nan if val_ids is None else evaluate_perplexity(
+                    model, val_ids, config.eval_batch_size, config.eval_num_steps)
+                eval_seconds = time.perf_counter() - eval_start
+                history.epoch.append(epoch)
+                history.train_ppl.append(train_stats.perplexity())
+                history.val_ppl.append(val_ppl)
+                history.grad_norm_mean.append(sum(norms) / len(norms))
+                history.grad_norm_max.append(max(norms))
+                history.seconds.append(time.perf_counter() - start)
+                history.steps.append(step)
+                if val_ids is not None and (history.best_epoch is None or val_ppl < history.best_val_ppl):
+                    history.best_epoch = epoch
+                    if config.keep_best:
+                        best_params = {k: v.detach().clone() for k, v in model.state_dict().items()}
+                if callback is not None:
+                    callback(history)
+        if best_params is not None:
+            model.load_state_dict(best_params)
+    finally:
+        model.train(was_training)
     return history

@@ -214,3 +214,79 @@ def test_fit_works_with_a_torch_lstm():
     model = RNNLM(nn.LSTM(8, 16, batch_first=True), V, embed_dim=8)
     history = fit(model, ids[:500], ids[500:], TrainConfig(epochs=4, **FAST))
     assert history.val_ppl[-1] < history.val_ppl[0]
+
+
+# torch primitives, schedule, eval mode, callbacks ---------------------------------------------
+def test_cosine_lr_is_pure_and_spans_lr_to_zero():
+    from seqlib.train import cosine_lr
+    assert cosine_lr(0.2, 0.0) == 0.2 and cosine_lr(0.2, 1.0) == pytest.approx(0.0, abs=1e-15)
+    assert cosine_lr(0.2, 0.25) == cosine_lr(0.2, 0.25) > cosine_lr(0.2, 0.75)
+
+
+def test_evaluating_restores_mode_after_an_exception():
+    from seqlib.lm import evaluating
+    model = small_lm(dropout=0.5)
+    model.train()
+    with pytest.raises(KeyError):
+        with evaluating(model):
+            assert not model.training and not torch.is_grad_enabled()
+            raise KeyError("boom")
+    assert model.training and torch.is_grad_enabled()
+
+
+def test_map_state_keeps_structure():
+    from seqlib.lm import map_state, select_state
+    pair = (torch.arange(6.0).view(3, 2), torch.zeros(3, 2))
+    assert map_state(torch.neg, None) is None
+    assert isinstance(map_state(torch.neg, pair), tuple)
+    torch.testing.assert_close(select_state(pair, [2])[0], torch.tensor([[4.0, 5.0]]))
+
+
+def test_fit_reports_through_the_callback_and_prints_nothing(capsys):
+    seen = []
+    fit(small_lm(), periodic_text(), periodic_text(200, seed=1), TrainConfig(epochs=2, batch_size=4, num_steps=8),
+        callback=lambda h: seen.append(len(h.epoch)))
+    assert seen == [1, 2]
+    assert capsys.readouterr().out == ""
+    fit(small_lm(), periodic_text(), None, TrainConfig(epochs=1, batch_size=4, num_steps=8, progress=True))
+    assert capsys.readouterr().out.startswith("epoch   1")
+
+
+def test_fit_restores_mode_after_an_exception():
+    model = small_lm()
+    model.eval()
+
+    def stop(history):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        fit(model, periodic_text(), None, TrainConfig(epochs=2, batch_size=4, num_steps=8), callback=stop)
+    assert not model.training
+
+
+@pytest.mark.parametrize("clip", [0.05, None])
+def test_fit_equals_a_loop_with_the_teaching_clip(clip):
+    """fit's torch clip_grad_norm_ gives the same parameters as the hand-written clip_gradients."""
+    ids = periodic_text()
+    config = TrainConfig(epochs=2, batch_size=4, num_steps=8, clip=clip, keep_best=False, lr=0.05)
+    model = small_lm()
+    fit(model, ids, None, config)
+    manual = small_lm()
+    from seqlib.train import _batches
+    optimizer = torch.optim.AdamW(manual.parameters(), lr=config.lr, weight_decay=0.0)
+    generator = torch.Generator().manual_seed(config.seed)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(config.seed)
+        for _ in range(config.epochs):
+            state = None
+            for X, Y in _batches(ids, config, generator):
+                state = detach(state)
+                logits, state = manual(X, state)
+                loss = F.cross_entropy(logits.flatten(0, 1), Y.flatten())
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                if clip is not None:
+                    clip_gradients(list(manual.parameters()), clip)
+                optimizer.step()
+    for p, q in zip(model.parameters(), manual.parameters(), strict=True):
+        assert torch.equal(p, q)

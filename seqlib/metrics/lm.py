@@ -33,8 +33,9 @@ import torch.nn.functional as F
 from seqlib import validate
 
 from .registry import metric
+from .stats import NLLStats
 
-__all__ = ["token_nll", "perplexity", "sequence_nll", "bits_per_character", "bits_per_byte"]
+__all__ = ["token_nll", "perplexity", "sequence_nll", "bits_per_character", "bits_per_byte", "nll_stats"]
 
 
 def _per_token_nll(logits: Any, targets: Any, ignore_index: int | None) -> tuple[torch.Tensor, torch.Tensor]:
@@ -112,8 +113,20 @@ def token_nll(logits: Any, targets: Any, ignore_index: int | None = None) -> flo
     >>> round(token_nll(logits, torch.tensor([[0, 1]])), 6)
     0.548037
     """
+    return nll_stats(logits, targets, ignore_index).mean_nll
+
+
+def nll_stats(logits: Any, targets: Any, ignore_index: int | None = None) -> NLLStats:
+    """The additive statistics behind :func:`token_nll` and :func:`perplexity`: summed NLL (float64) and token count.
+
+    Add the :class:`~seqlib.metrics.stats.NLLStats` of many batches with ``+`` for the exact
+    corpus value; shapes and errors as :func:`token_nll`.
+
+    >>> nll_stats(torch.zeros(1, 2, 4), torch.tensor([[0, 1]])).tokens
+    2
+    """
     nll, mask = _per_token_nll(logits, targets, ignore_index)
-    return float(nll.sum() / mask.sum())
+    return NLLStats(float(nll.sum()), int(mask.sum()))
 
 
 @metric(
@@ -143,7 +156,7 @@ def perplexity(logits: Any, targets: Any, ignore_index: int | None = None) -> fl
     >>> round(perplexity(logits, torch.zeros(2, 3, dtype=torch.long)), 6)
     5.0
     """
-    return math.exp(token_nll(logits, targets, ignore_index))
+    return nll_stats(logits, targets, ignore_index).perplexity()
 
 
 @metric(

@@ -86,8 +86,11 @@ class NLLStats(Additive):
         return self.nll / self.tokens
 
     def perplexity(self) -> float:
-        r""":math:`\exp(\text{nll} / \text{tokens})`."""
-        return math.exp(self.mean_nll)
+        r""":math:`\exp(\text{nll} / \text{tokens})`; ``inf`` past float64's range (or for an infinite NLL)."""
+        try:
+            return math.exp(self.mean_nll)
+        except OverflowError:
+            return math.inf
 
     def score(self) -> float:
         return self.perplexity()
