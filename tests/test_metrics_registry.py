@@ -14,7 +14,8 @@ TASKS = ("language modelling", "classification", "labelling", "text overlap", "f
          "speech", "reinforcement learning", "trajectories")
 
 #: public names of seqlib.metrics that are building blocks, not metrics (no entry, on purpose)
-NOT_METRICS = {"REGISTRY", "MetricInfo", "metric", "NLLStats", "CountStats", "ErrorCounts",
+NOT_METRICS = {"REGISTRY", "MetricInfo", "metric", "NLLStats", "CountStats", "ErrorCounts", "nll_stats",
+               "token_counts", "error_counts", "confidence_interval", "paired_bootstrap",
                "roc_curve", "precision_recall_curve", "spans", "tokenize_13a", "bleu_stats",
                "bleu_from_stats", "BleuStats", "corpus_stats", "chrf_stats", "ChrfStats",
                "meteor_alignment", "wordnet_available", "cider_per_id", "alignment", "Alignment",

@@ -26,20 +26,22 @@ from __future__ import annotations
 
 from .registry import REGISTRY, MetricInfo, metric
 from .stats import CountStats, ErrorCounts, NLLStats
-from .lm import bits_per_byte, bits_per_character, perplexity, sequence_nll, token_nll
+from .lm import bits_per_byte, bits_per_character, nll_stats, perplexity, sequence_nll, token_nll
 from .classification import (accuracy, average_precision, confusion_matrix, f1_score, precision,
                              precision_recall_curve, recall, roc_auc, roc_curve)
-from .labeling import edit_distance, sequence_accuracy, span_f1, spans, token_accuracy
+from .labeling import edit_distance, sequence_accuracy, span_f1, spans, token_accuracy, token_counts
 from .overlap import (BleuStats, ChrfStats, bleu_from_stats, bleu_stats, chrf, chrf_stats, cider, cider_per_id,
                       corpus_bleu, corpus_stats, meteor, meteor_alignment, rouge, rouge_corpus, sentence_bleu,
                       tokenize_13a, wordnet_available)
 from .timeseries import crps_ensemble, crps_gaussian, mae, mape, pinball_loss, r2_score, rmse, smape
-from .speech import Alignment, alignment, cer, wer
+from .speech import Alignment, alignment, cer, error_counts, wer
 from .rl import average_return, discounted_returns, policy_entropy, success_rate
 from .trajectories import dtw, dtw_path
+from .bootstrap import confidence_interval, paired_bootstrap
 
 __all__ = [
-    "REGISTRY", "MetricInfo", "metric", "NLLStats", "CountStats", "ErrorCounts",
+    "REGISTRY", "MetricInfo", "metric", "NLLStats", "CountStats", "ErrorCounts", "nll_stats", "token_counts",
+    "error_counts", "confidence_interval", "paired_bootstrap",
     "token_nll", "perplexity", "sequence_nll", "bits_per_character", "bits_per_byte",
     "accuracy", "precision", "recall", "f1_score", "confusion_matrix", "roc_auc", "average_precision",
     "roc_curve", "precision_recall_curve",

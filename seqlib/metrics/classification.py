@@ -23,6 +23,7 @@ import numpy as np
 from seqlib import validate
 
 from .registry import metric
+from .stats import CountStats
 
 __all__ = [
     "accuracy", "precision", "recall", "f1_score", "confusion_matrix",
@@ -57,7 +58,7 @@ def accuracy(target: Any, pred: Any) -> float:
     0.75
     """
     y, yhat = _pair(target, pred)
-    return float(np.mean(y == yhat))
+    return CountStats(int(np.sum(y == yhat)), len(y)).score()
 
 
 def _divide(num: np.ndarray, den: np.ndarray, zero_division: float) -> np.ndarray:

@@ -25,8 +25,9 @@ from seqlib import validate
 
 from . import edits
 from .registry import metric
+from .stats import CountStats
 
-__all__ = ["token_accuracy", "sequence_accuracy", "span_f1", "spans", "edit_distance"]
+__all__ = ["token_accuracy", "sequence_accuracy", "span_f1", "spans", "edit_distance", "token_counts"]
 
 
 def _paired_sequences(target_seqs: Any, pred_seqs: Any) -> list[tuple[list, list]]:
@@ -67,12 +68,20 @@ def token_accuracy(target_seqs: Any, pred_seqs: Any) -> float:
     >>> round(token_accuracy([["B-PER", "I-PER", "O"], ["O"]], [["B-PER", "O", "O"], ["O"]]), 6)
     0.75
     """
-    pairs = _paired_sequences(target_seqs, pred_seqs)
-    total = sum(len(t) for t, _ in pairs)
-    if total == 0:
+    stats = sum(token_counts(target_seqs, pred_seqs))
+    if stats.total == 0:
         raise ValueError("all sequences are empty; there is no token to score")
-    hits = sum(a == b for t, p in pairs for a, b in zip(t, p, strict=True))
-    return hits / total
+    return stats.score()
+
+
+def token_counts(target_seqs: Any, pred_seqs: Any) -> list[CountStats]:
+    """Per-sequence :class:`~seqlib.metrics.stats.CountStats` (tokens tagged right, tokens): token accuracy's statistics.
+
+    >>> token_counts([["O", "B"], ["O"]], [["O", "O"], ["O"]])
+    [CountStats(correct=1, total=2), CountStats(correct=1, total=1)]
+    """
+    return [CountStats(sum(a == b for a, b in zip(t, p, strict=True)), len(t))
+            for t, p in _paired_sequences(target_seqs, pred_seqs)]
 
 
 @metric(
@@ -95,7 +104,7 @@ def sequence_accuracy(target_seqs: Any, pred_seqs: Any) -> float:
     0.5
     """
     pairs = _paired_sequences(target_seqs, pred_seqs)
-    return sum(t == p for t, p in pairs) / len(pairs)
+    return CountStats(sum(t == p for t, p in pairs), len(pairs)).score()
 
 
 def _parse(tag: Any, position: int) -> tuple[str, str]:

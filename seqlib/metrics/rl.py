@@ -18,6 +18,7 @@ import torch
 from seqlib import validate
 
 from .registry import metric
+from .stats import CountStats
 
 __all__ = ["average_return", "discounted_returns", "success_rate", "policy_entropy"]
 
@@ -101,7 +102,7 @@ def success_rate(flags: Any) -> float:
     if arr.dtype != bool:
         if not np.issubdtype(arr.dtype, np.number) or not np.all(np.isin(arr, (0, 1))):
             raise ValueError("flags must be booleans (or 0/1), one per episode")
-    return float(np.mean(arr.astype(np.float64)))
+    return CountStats(int(np.sum(arr.astype(np.int64))), arr.size).score()
 
 
 @metric(

@@ -32,8 +32,9 @@ from seqlib import validate
 
 from . import edits
 from .registry import metric
+from .stats import ErrorCounts
 
-__all__ = ["wer", "cer", "alignment", "Alignment"]
+__all__ = ["wer", "cer", "alignment", "Alignment", "error_counts"]
 
 _RUNS_OF_SPACE = re.compile(r"\s\s+")
 
@@ -48,20 +49,22 @@ def _chars(sentence: str) -> list[str]:
     return list(sentence.strip())
 
 
-def _error_rate(references: Any, hypotheses: Any, split) -> float:
+def error_counts(references: Any, hypotheses: Any, unit: str = "word") -> list[ErrorCounts]:
+    """Per-utterance :class:`~seqlib.metrics.stats.ErrorCounts` (S + D + I, and N), the statistics of WER / CER.
+
+    Their sum's ``.score()`` is the corpus rate; keep them per utterance to stream or to
+    bootstrap (:mod:`seqlib.metrics.bootstrap`). ``unit`` is ``"word"`` (WER) or ``"char"`` (CER).
+
+    >>> error_counts(["a b c", "d"], ["a c", "d e"])
+    [ErrorCounts(errors=1, ref_len=3), ErrorCounts(errors=1, ref_len=1)]
+    """
+    validate.choice(unit, "unit", ("word", "char"))
+    split = _words if unit == "word" else _chars
     refs, hyps = validate.sentences(references, "references"), validate.sentences(hypotheses, "hypotheses")
-    if len(refs) != len(hyps):
-        raise ValueError(f"references and hypotheses must have the same length, got {len(refs)} and {len(hyps)}")
+    validate.same_length(refs, hyps, "references", "hypotheses")
     ref_units = [split(s) for s in refs]
-    hyp_units = [split(s) for s in hyps]
-    total = sum(len(r) for r in ref_units)
-    if total == 0:
-        raise ValueError(
-            "the references are empty after normalisation, so the error rate is undefined "
-            "(jiwer 4.0 returns the number of insertions instead)"
-        )
-    ref_ids, hyp_ids = edits.encode(ref_units, hyp_units)
-    return float(edits.distances(ref_ids, hyp_ids).sum() / total)
+    ref_ids, hyp_ids = edits.encode(ref_units, [split(s) for s in hyps])
+    return [ErrorCounts(int(d), len(r)) for d, r in zip(edits.distances(ref_ids, hyp_ids), ref_units, strict=True)]
 
 
 @metric(
@@ -90,7 +93,7 @@ def wer(references: str | list[str], hypotheses: str | list[str]) -> float:
     >>> wer("hi", "oh hi there you")
     3.0
     """
-    return _error_rate(references, hypotheses, _words)
+    return sum(error_counts(references, hypotheses, "word")).score()
 
 
 @metric(
@@ -113,7 +116,7 @@ def cer(references: str | list[str], hypotheses: str | list[str]) -> float:
     >>> cer("ab cd", "abcd")
     0.2
     """
-    return _error_rate(references, hypotheses, _chars)
+    return sum(error_counts(references, hypotheses, "char")).score()
 
 
 @dataclass(frozen=True)
@@ -161,8 +164,7 @@ def alignment(reference: str, hypothesis: str, unit: str = "word") -> Alignment:
     >>> a.operations[2], a.operations[4]
     (('substitute', 'sat', 'sit'), ('delete', 'the', None))
     """
-    if unit not in ("word", "char"):
-        raise ValueError(f"unit must be 'word' or 'char', got {unit!r}")
+    validate.choice(unit, "unit", ("word", "char"))
     if not isinstance(reference, str) or not isinstance(hypothesis, str):
         raise ValueError("reference and hypothesis must be strings (one utterance each)")
     split = _words if unit == "word" else _chars
