@@ -89,23 +89,6 @@ def test_bleu_stats_match_sacrebleu():
     assert bleu_stats(["a b", "a b c d"], "x y z").ref_len == 2  # tie: the shorter
 
 
-@SETTINGS
-@given(st.lists(st.tuples(st.lists(sentence, min_size=1, max_size=3), sentence), min_size=1, max_size=6),
-       st.sampled_from(["exp", "floor", "none"]))
-def test_corpus_bleu_random(pairs, smooth):
-    refs = [r if len(r) > 1 else r[0] for r, _ in pairs]  # mix single strings and lists
-    hyps = [h for _, h in pairs]
-    expected = sacrebleu.corpus_bleu(hyps, sacre_refs(refs), smooth_method=smooth).score
-    np.testing.assert_allclose(corpus_bleu(refs, hyps, smooth=smooth), expected, rtol=RTOL, atol=1e-9)
-
-
-@SETTINGS
-@given(st.lists(sentence, min_size=1, max_size=3), sentence, st.sampled_from(["exp", "floor", "none"]))
-def test_sentence_bleu_random(refs, hyp, smooth):
-    expected = sacrebleu.sentence_bleu(hyp, refs, smooth_method=smooth).score
-    np.testing.assert_allclose(sentence_bleu(refs, hyp, smooth=smooth), expected, rtol=RTOL, atol=1e-9)
-
-
 def test_bleu_edge_cases():
     assert corpus_bleu([""], [""]) == sacrebleu.corpus_bleu([""], [[""]]).score == 0.0
     assert corpus_bleu(["a b c d"], [""]) == 0.0
@@ -149,15 +132,6 @@ def test_chrf_worked_vectors():
     np.testing.assert_allclose(per_sentence, [49.648517, 69.275003], atol=1e-6)
     assert chrf(["a b"], [""]) == 0.0 and chrf([""], [""]) == 0.0
     assert type(chrf(REFS, HYPS)) is float
-
-
-@SETTINGS
-@given(st.lists(st.tuples(st.lists(sentence, min_size=1, max_size=3), sentence), min_size=1, max_size=6))
-def test_chrf_random(pairs):
-    refs = [r if len(r) > 1 else r[0] for r, _ in pairs]
-    hyps = [h for _, h in pairs]
-    np.testing.assert_allclose(chrf(refs, hyps), sacrebleu.corpus_chrf(hyps, sacre_refs(refs)).score,
-                               rtol=RTOL, atol=1e-9)
 
 
 def test_chrf_validation():
@@ -213,12 +187,6 @@ def test_rouge_stemmer_mode_and_multi(use_stemmer):
 lines = st.lists(sentence, min_size=0, max_size=3).map("\n".join)
 
 
-@SETTINGS
-@given(lines, lines, st.booleans())
-def test_rouge_random(target, prediction, use_stemmer):
-    _assert_rouge_equal(rouge(target, prediction, use_stemmer), _rouge_ref(target, prediction, use_stemmer))
-
-
 def test_rouge_validation():
     with pytest.raises(ValueError, match="prediction must be a string"):
         rouge("a", ["a"])
@@ -260,18 +228,6 @@ def test_meteor_without_synonyms_matches_nltk_stub():
 token_list = st.lists(st.sampled_from(["the", "The", "cat", "cats", "sat", "sits", "sitting", "on", "mat", "a",
                                        "run", "runs", "running", "big", "large", "dog", "dogs", "is", "was"]),
                       min_size=0, max_size=10)
-
-
-@SETTINGS
-@given(st.lists(token_list, min_size=1, max_size=3), token_list)
-def test_meteor_random_matches_nltk_stub(refs, hyp):
-    expected = nltk_meteor(refs, hyp, wordnet=StubWordNet()) if hyp and all(refs) else None
-    ours = meteor(refs, hyp, wordnet=None)
-    if expected is not None:
-        np.testing.assert_allclose(ours, expected, rtol=RTOL, atol=1e-12)
-    for r in refs:  # single references, including empty ones
-        single = nltk_meteor([r], hyp, wordnet=StubWordNet()) if r and hyp else 0.0
-        np.testing.assert_allclose(meteor(r, hyp, wordnet=None), single, rtol=RTOL, atol=1e-12)
 
 
 def test_meteor_alignment_order():
@@ -345,11 +301,10 @@ caption = st.lists(st.sampled_from(["a", "the", "cat", "dog", "on", "mat", "runs
 
 @SETTINGS
 @given(st.lists(st.tuples(st.lists(caption, min_size=1, max_size=4), caption), min_size=1, max_size=6))
-def test_cider_random(items):
+def test_cider_per_id_random(items):
     gts = {f"img{i}": refs for i, (refs, _) in enumerate(items)}
     res = {f"img{i}": [hyp] for i, (_, hyp) in enumerate(items)}
-    score, per_image = Cider().compute_score(gts, res)
-    np.testing.assert_allclose(cider(gts, res), score, rtol=RTOL, atol=1e-12)
+    _, per_image = Cider().compute_score(gts, res)  # the corpus score: tests/test_metrics_parity.py
     np.testing.assert_allclose(list(cider_per_id(gts, res).values()), per_image, rtol=RTOL, atol=1e-12)
 
 
