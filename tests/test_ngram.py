@@ -230,3 +230,38 @@ def test_refit_retunes_and_repr():
     with pytest.raises(ValueError, match="val_ids"):
         lm.fit(TRAIN)  # k=None keeps meaning "tune": it needs validation ids every time
     assert "NGramLM(n=2" in repr(lm.fit(TRAIN, VAL))
+
+
+# an outside oracle: nltk.lm with the same add-k smoothing ------------------------------------
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 4), k=st.sampled_from([0.01, 0.5, 1.0]), seed=st.integers(0, 2**31 - 1),
+       lambdas=st.lists(st.floats(0.05, 1.0), min_size=4, max_size=4))
+def test_add_k_interpolation_equals_nltk_lm(n, k, seed, lambdas):
+    """Each order is nltk.lm.Lidstone(k); the mixture is their lambda-weighted sum.
+
+    NLTK's vocabulary adds <UNK>, so its add-k denominator uses V + 1: our vocabulary gets one id
+    (V) that never occurs, playing <UNK>. Compared where every order has its full context (t >= n-1).
+    """
+    from nltk.lm import Lidstone
+    from nltk.lm.vocabulary import Vocabulary
+    from nltk.util import everygrams
+
+    rng = np.random.default_rng(seed)
+    train, test = rng.integers(0, V, 80).tolist(), rng.integers(0, V, 25).tolist()
+    words = lambda ids: [str(i) for i in ids]  # noqa: E731 (nltk's vocabulary looks up strings)
+    vocab = Vocabulary(words(range(V)))
+    orders = []
+    for m in range(1, n + 1):
+        lm = Lidstone(k, m, vocabulary=vocab)
+        lm.fit([list(everygrams(words(train), max_len=m))])
+        orders.append(lm)
+    weights = np.array(lambdas[:n]) / sum(lambdas[:n])
+    ours = NGramLM(n, vocab_size=len(vocab), k=k, lambdas=weights.tolist()).fit(train)
+    p = np.exp(ours.token_log_probs(test).numpy())  # (N-1,): p(test[t] | ...) for t = 1..N-1
+    start = max(n - 1, 1)
+    theirs = [sum(w * lm.score(str(test[t]), words(test[t - m + 1:t])) for m, (w, lm) in enumerate(
+        zip(weights, orders, strict=True), start=1)) for t in range(start, len(test))]
+    np.testing.assert_allclose(p[start - 1:], theirs, rtol=1e-12)
+    pure = NGramLM(n, vocab_size=len(vocab), k=k, lambdas=[0.0] * (n - 1) + [1.0]).fit(train)
+    nll = -sum(math.log(orders[-1].score(str(test[t]), words(test[t - n + 1:t]))) for t in range(start, len(test)))
+    assert -float(pure.token_log_probs(test)[start - 1:].sum()) == pytest.approx(nll, rel=1e-12)
