@@ -108,32 +108,40 @@ def execute(path: str | Path, timeout: int = 600) -> float:
 
 # --- the student edition ----------------------------------------------------------------------
 
-_FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,}|:{3,})\s*(?P<info>.*?)\s*$")
 _DIRECTIVE = re.compile(r"^\{(?P<name>[\w-]+)\}\s*(?P<arg>.*)$")
+_KINDS = {"solution-start": "solution-start", "solution-end": "solution-end",
+          "exercise": "exercise", "exercise-start": "exercise"}
 
 
 def _blocks(text: str) -> list[tuple[str, str, str]]:
     """Split Markdown into ``(kind, argument, text)`` pieces, kind one of ``"text"``,
     ``"solution-start"``, ``"solution-end"``, ``"exercise"`` or ``"fence"`` (any other fenced
-    block: a directive written inside it is an example, not a directive)."""
+    block: a directive written inside it is an example, not a directive).
+
+    The fences are found by markdown-it-py (CommonMark, plus MyST's ``:::`` colon fences), the
+    parser Jupyter Book itself uses, so nesting (a 4-backtick fence around a 3-backtick one),
+    unclosed fences and backticks in the info string follow the specification. Fences inside
+    block quotes are quoted examples and stay text. The pieces' texts concatenate to ``text``.
+    """
+    from markdown_it import MarkdownIt  # installed with Jupyter Book
+    from mdit_py_plugins.colon_fence import colon_fence_plugin
+
     lines = text.splitlines(keepends=True)
     pieces: list[tuple[str, str, str]] = []
-    i = 0
-    while i < len(lines):
-        opening = _FENCE.match(lines[i])
-        if not opening or (opening["fence"][0] == "`" and "`" in opening["info"]):
-            pieces.append(("text", "", lines[i]))
-            i += 1
+    done, quoted = 0, 0  # lines already in pieces; depth of block quotes
+    for token in MarkdownIt("commonmark").use(colon_fence_plugin).parse(text):
+        quoted += {"blockquote_open": 1, "blockquote_close": -1}.get(token.type, 0)
+        if token.type not in ("fence", "colon_fence") or quoted:
             continue
-        fence = opening["fence"]
-        closing = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*$")
-        end = next((j for j in range(i + 1, len(lines)) if closing.match(lines[j])), len(lines) - 1)
-        directive = _DIRECTIVE.match(opening["info"])
-        name = directive["name"] if directive else ""
-        kind = {"solution-start": "solution-start", "solution-end": "solution-end",
-                "exercise": "exercise", "exercise-start": "exercise"}.get(name, "fence")
-        pieces.append((kind, directive["arg"].strip() if directive else "", "".join(lines[i:end + 1])))
-        i = end + 1
+        start, end = token.map
+        if start > done:
+            pieces.append(("text", "", "".join(lines[done:start])))
+        directive = _DIRECTIVE.match(token.info.strip())
+        kind = _KINDS.get(directive["name"], "fence") if directive else "fence"
+        pieces.append((kind, directive["arg"].strip() if directive else "", "".join(lines[start:end])))
+        done = end
+    if done < len(lines):
+        pieces.append(("text", "", "".join(lines[done:])))
     return pieces
 
 
