@@ -17,6 +17,7 @@ Every chapter of the book imports it. One concept per module:
 - :mod:`seqlib.plot`      the plotting helpers chapters share
 - :mod:`seqlib.checks`    self-checks students run on their own implementations
 - :mod:`seqlib.course`    tools for authors and instructors (execute, check, student edition)
+- :mod:`seqlib.student`   the student edition: solutions removed, exercise outputs cleared
 - :mod:`seqlib.validate`  argument validation and conversion, used by every public function
 - :mod:`seqlib.numerics`  the numerical code path, pinned so every x86-64 CPU gets the same floats
 """
