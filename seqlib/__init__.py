@@ -35,6 +35,8 @@ numerics.pin()
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
+from seqlib import validate  # noqa: E402
+
 __version__ = "0.1.0"
 __all__ = ["set_seed", "__version__"]
 
@@ -49,8 +51,7 @@ def set_seed(seed: int) -> torch.Generator:
     >>> torch.equal(a, b)
     True
     """
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    validate.integer(seed, "seed", minimum=0)
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)

@@ -43,8 +43,10 @@ def split(ids, fractions: Sequence[float] = (0.8, 0.1, 0.1)) -> tuple[torch.Tens
     """
     ids = validate.token_ids(ids)
     fractions = tuple(fractions)
-    if not fractions or not all(isinstance(f, (int, float)) and math.isfinite(f) and f > 0 for f in fractions):
-        raise ValueError(f"fractions must be positive finite numbers, got {fractions!r}")
+    if not fractions:
+        raise ValueError("fractions must be positive finite numbers, got none")
+    for i, f in enumerate(fractions):
+        validate.real(f, f"fractions[{i}]", low=0, low_open=True)
     if abs(math.fsum(fractions) - 1.0) > 1e-9:
         raise ValueError(f"fractions must sum to 1, got {fractions!r} (sum {math.fsum(fractions)!r})")
     n = len(ids)

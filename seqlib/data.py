@@ -15,7 +15,6 @@ Working offline: put the file (same name, same SHA-1) in the cache folder, or po
 from __future__ import annotations
 
 import hashlib
-import math
 import os
 import re
 import tempfile
@@ -25,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
+
+from seqlib import validate
 
 __all__ = [
     "DATA_URL",
@@ -186,8 +187,7 @@ def sine_series(
     """
     if T <= 0:
         raise ValueError(f"T must be a positive number of steps, got {T}")
-    if not math.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {noise}")
+    validate.real(noise, "noise", low=0)
     time = torch.arange(1, T + 1, dtype=torch.float32)  # (T,)
     x = torch.sin(freq * time) + noise * torch.randn(T, generator=generator)  # (T,)
     return time, x

@@ -38,7 +38,7 @@ from seqlib.lm import map_state
 from seqlib.metrics.stats import NLLStats
 
 __all__ = ["TrainConfig", "History", "fit", "evaluate_perplexity", "nll_stats", "clip_gradients",
-           "grad_norm", "detach", "cosine_lr", "print_progress"]
+           "grad_norm", "detach", "cosine_lr", "print_progress", "epoch_batches"]
 
 
 @dataclass(frozen=True)
@@ -149,7 +149,8 @@ def _make_optimizer(params, config: TrainConfig) -> torch.optim.Optimizer:
     return torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay)
 
 
-def _batches(train_ids: torch.Tensor, config: TrainConfig, generator: torch.Generator):
+def epoch_batches(train_ids: torch.Tensor, config: TrainConfig, generator: torch.Generator):
+    """One epoch's minibatches as :func:`fit` draws them: random windows, or sequential streams at a random offset."""
     B, T = config.batch_size, config.num_steps
     if config.partitioning == "random":
         return random_windows(train_ids, B, T, generator=generator)
@@ -217,7 +218,7 @@ def fit(model: nn.Module, train_ids, val_ids, config: TrainConfig, callback=None
                 epoch += 1
                 model.train()
                 train_stats, norms, state = NLLStats(0.0, 0), [], None
-                batches = _batches(train_ids, config, generator)
+                batches = epoch_batches(train_ids, config, generator)
                 for k, (X, Y) in enumerate(batches):  # (B, T), (B, T)
                     if config.lr_schedule == "cosine":
                         lr = cosine_lr(config.lr, fraction_done(epoch, k, len(batches)))

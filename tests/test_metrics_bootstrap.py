@@ -9,7 +9,7 @@ from sacrebleu.metrics import BLEU
 from sacrebleu.significance import PairedTest
 
 from seqlib.metrics import CountStats, ErrorCounts, bleu_stats, error_counts, wer
-from seqlib.metrics.bootstrap import (SEED, _indices, confidence_interval, paired_bootstrap,
+from seqlib.metrics.bootstrap import (SEED, resample_indices, confidence_interval, paired_bootstrap,
                                       resample_scores)
 
 WORDS = "the a cat dog sat on mat rug big small red".split()
@@ -37,7 +37,7 @@ def test_paired_bleu_equals_sacrebleu_paired_bs(noise_b):
     assert ours.score_b == pytest.approx(other.score, rel=1e-12)
     assert ours.p_value == pytest.approx(other.p_value, abs=2 / 1001)  # sacrebleu sums float32 stats
     samples = np.sort(resample_scores([bleu_stats(r, h) for r, h in zip(refs, hyp_b, strict=True)],
-                                      _indices(len(refs), 1000, SEED)))
+                                      resample_indices(len(refs), 1000, SEED)))
     assert samples.mean() == pytest.approx(other.mean, rel=1e-6)
     half_width = 0.5 * (samples[1000 - 1000 // 40 - 1] - samples[1000 // 40])  # sacrebleu's estimate_ci
     assert half_width == pytest.approx(other.ci, rel=1e-5)

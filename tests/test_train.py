@@ -272,14 +272,14 @@ def test_fit_equals_a_loop_with_the_teaching_clip(clip):
     model = small_lm()
     fit(model, ids, None, config)
     manual = small_lm()
-    from seqlib.train import _batches
+    from seqlib.train import epoch_batches
     optimizer = torch.optim.AdamW(manual.parameters(), lr=config.lr, weight_decay=0.0)
     generator = torch.Generator().manual_seed(config.seed)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(config.seed)
         for _ in range(config.epochs):
             state = None
-            for X, Y in _batches(ids, config, generator):
+            for X, Y in epoch_batches(ids, config, generator):
                 state = detach(state)
                 logits, state = manual(X, state)
                 loss = F.cross_entropy(logits.flatten(0, 1), Y.flatten())

@@ -39,7 +39,8 @@ from seqlib import validate
 
 from .stats import Additive, total
 
-__all__ = ["Interval", "PairedBootstrap", "resample_scores", "confidence_interval", "paired_bootstrap"]
+__all__ = ["Interval", "PairedBootstrap", "resample_indices", "resample_scores", "confidence_interval",
+           "paired_bootstrap"]
 
 SEED = 12345  # sacrebleu's default (SACREBLEU_SEED), so a run is reproducible by default
 
@@ -98,7 +99,8 @@ def _check(stats: Sequence[Additive], name: str) -> list[Additive]:
     return stats
 
 
-def _indices(n: int, resamples: int, seed: int | None) -> np.ndarray:
+def resample_indices(n: int, resamples: int, seed: int | None = SEED) -> np.ndarray:
+    """``(resamples, n)`` item indices drawn with replacement, as sacrebleu draws them for the same seed."""
     validate.integer(resamples, "resamples", minimum=1)
     validate.integer(seed, "seed", minimum=0, optional=True)
     return np.random.default_rng(seed).choice(n, size=(resamples, n), replace=True)  # (R, n)
@@ -128,7 +130,7 @@ def confidence_interval(stats: Sequence[Additive], resamples: int = 1000, confid
     stats = _check(stats, "stats")
     validate.real(confidence, "confidence", low=0, high=1, low_open=True, high_open=True)
     score = score or (lambda s: s.score())
-    samples = resample_scores(stats, _indices(len(stats), resamples, seed), score)
+    samples = resample_scores(stats, resample_indices(len(stats), resamples, seed), score)
     return _interval(score(total(stats)), samples, confidence)
 
 
@@ -143,7 +145,7 @@ def paired_bootstrap(stats_a: Sequence[Additive], stats_b: Sequence[Additive], r
     validate.same_length(stats_a, stats_b, "stats_a", "stats_b")
     validate.real(confidence, "confidence", low=0, high=1, low_open=True, high_open=True)
     score = score or (lambda s: s.score())
-    indices = _indices(len(stats_a), resamples, seed)  # (R, n): the same items for both systems
+    indices = resample_indices(len(stats_a), resamples, seed)  # (R, n): the same items for both systems
     samples_a = resample_scores(stats_a, indices, score)  # (R,)
     samples_b = resample_scores(stats_b, indices, score)  # (R,)
     full_a, full_b = score(total(stats_a)), score(total(stats_b))

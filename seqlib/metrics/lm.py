@@ -192,10 +192,7 @@ def sequence_nll(logits: Any, targets: Any, ignore_index: int | None = None) -> 
 
 
 def _check_total_nll(total_nll_nats: Any) -> float:
-    value = float(total_nll_nats)
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"total_nll_nats must be a finite, non-negative number of nats, got {value}")
-    return value
+    return validate.real(float(total_nll_nats), "total_nll_nats", low=0)  # float(): 0-d tensors too
 
 
 @metric(

@@ -24,9 +24,7 @@ __all__ = ["average_return", "discounted_returns", "success_rate", "policy_entro
 
 
 def _check_gamma(gamma: float) -> float:
-    if isinstance(gamma, bool) or not isinstance(gamma, (int, float, np.floating)) or not 0.0 <= gamma <= 1.0:
-        raise ValueError(f"gamma must be a number in [0, 1], got {gamma!r}")
-    return float(gamma)
+    return validate.real(gamma, "gamma", low=0, high=1)
 
 
 def discounted_returns(rewards: Any, gamma: float = 1.0) -> np.ndarray:
