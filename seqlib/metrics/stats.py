@@ -56,6 +56,13 @@ class Additive:
         raise NotImplementedError
 
 
+def _ratio(numerator, denominator, undefined: str) -> float:
+    """``numerator / denominator``; ``ValueError(undefined)`` when nothing was counted."""
+    if denominator <= 0:
+        raise ValueError(undefined)
+    return numerator / denominator
+
+
 def total(stats: Iterable[Additive]) -> Additive:
     """The sum of a non-empty iterable of statistics, added left to right."""
     it = iter(stats)
@@ -104,9 +111,7 @@ class CountStats(Additive):
     total: int
 
     def score(self) -> float:
-        if self.total <= 0:
-            raise ValueError("no item was counted, so the rate is undefined")
-        return self.correct / self.total
+        return _ratio(self.correct, self.total, "no item was counted, so the rate is undefined")
 
 
 @dataclass(frozen=True)
@@ -117,9 +122,5 @@ class ErrorCounts(Additive):
     ref_len: int
 
     def score(self) -> float:
-        if self.ref_len <= 0:
-            raise ValueError(
-                "the references are empty after normalisation, so the error rate is undefined "
-                "(jiwer 4.0 returns the number of insertions instead)"
-            )
-        return self.errors / self.ref_len
+        return _ratio(self.errors, self.ref_len, "the references are empty after normalisation, so the error "
+                      "rate is undefined (jiwer 4.0 returns the number of insertions instead)")
