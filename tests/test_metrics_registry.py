@@ -33,6 +33,17 @@ def test_every_entry_names_a_public_callable_and_is_filled_in():
         assert callable(getattr(M, name, None)), f"REGISTRY names {name}, which seqlib.metrics lacks"
         for field in dataclasses.fields(info):
             value = getattr(info, field.name)
+            if field.name == "higher_is_better":  # None is a value here: a diagnostic
+                continue
             assert value is not None and value != "", f"{name}: field {field.name} is empty"
         assert info.task in TASKS, f"{name}: task {info.task!r} is not one of {sorted(TASKS)}"
-        assert isinstance(info.higher_is_better, bool)
+        assert info.higher_is_better in (True, False, None)
+
+
+def test_diagnostics_have_no_direction():
+    # A matrix of counts and a policy's entropy describe a model; neither has a better end.
+    diagnostics = {name for name, info in REGISTRY.items() if info.higher_is_better is None}
+    assert diagnostics == {"confusion_matrix", "policy_entropy"}
+    assert {REGISTRY[name].direction for name in diagnostics} == {"diagnostic"}
+    assert REGISTRY["accuracy"].direction == "higher is better"
+    assert REGISTRY["wer"].direction == "lower is better"

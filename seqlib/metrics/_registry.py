@@ -21,5 +21,13 @@ class MetricInfo:
     use_when: str        # when to use it
     hides: str           # what it hides / how it misleads
     range: str           # e.g. "[0, 1]", "[1, inf)", "[0, 100]"
-    higher_is_better: bool
+    higher_is_better: bool | None  # None for a diagnostic, which has no better direction
+                                   # (a matrix of counts, a policy's entropy)
     reference: str       # the reference implementation it is tested against, e.g. "sklearn.metrics.f1_score"
+
+    @property
+    def direction(self) -> str:
+        """``"higher is better"``, ``"lower is better"`` or ``"diagnostic"`` (no direction)."""
+        if self.higher_is_better is None:
+            return "diagnostic"
+        return "higher is better" if self.higher_is_better else "lower is better"

@@ -125,5 +125,5 @@ INFO = [
                "How spread out the policy's action probabilities are, in nats.",
                "Monitoring exploration and policy collapse during training.",
                "Not a measure of performance; its scale depends on the number of actions (max log A).",
-               "[0, log A]", True, "torch.distributions.Categorical.entropy"),
+               "[0, log A]", None, "torch.distributions.Categorical.entropy"),
 ]

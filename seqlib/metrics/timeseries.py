@@ -80,7 +80,8 @@ def mape(target, prediction, multioutput: str = "uniform_average"):
     if np.any(y == 0):
         raise ValueError(
             f"mape is undefined where the target is 0 ({int(np.sum(y == 0))} zero target(s)): "
-            "the percentage error |y - y_hat| / |y| divides by zero. Use smape or mae instead."
+            "the percentage error |y - y_hat| / |y| divides by zero. Use mae or rmse instead "
+            "(smape, too, breaks down near zero)."
         )
     eps = np.finfo(np.float64).eps  # scikit-learn's floor; only matters for |y| < 2.2e-16
     return _average((np.abs(y - y_hat) / np.maximum(np.abs(y), eps)).mean(axis=0), multioutput)
@@ -235,8 +236,8 @@ INFO = [
                "[0, inf)", False, "sklearn.metrics.mean_absolute_percentage_error"),
     MetricInfo("smape", _POINT, r"\frac{100}{N}\sum_i \frac{2|y_i-\hat y_i|}{|y_i|+|\hat y_i|}",
                "The average error relative to the mean size of target and forecast, in percent (M4 form).",
-               "Comparing accuracy across series of different scales, as in the M3/M4 competitions.",
-               "Not symmetric despite its name; several variants (0-100 %, max-denominator) share the name.",
+               "Comparing accuracy across positive series of different scales, far from zero, as in the M3/M4 competitions.",
+               "Not symmetric despite its name; unstable near zero (a zero target scores the 200 % maximum for any nonzero forecast); several variants (0-100 %, max-denominator) share the name.",
                "[0, 200]", False, "torchmetrics symmetric_mean_absolute_percentage_error (x100)"),
     MetricInfo("r2_score", _POINT, r"1-\frac{\sum_i (y_i-\hat y_i)^2}{\sum_i (y_i-\bar y)^2}",
                "The share of the target's variance the forecast explains, against predicting the mean.",
