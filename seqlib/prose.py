@@ -362,7 +362,7 @@ class Printed:
         """Whether a value printed with at least ``min_places`` decimals rounds to ``value`` at
         ``quantum`` (half up or half to even)."""
         slack = float(quantum) * 1.01
-        return any(-self.values[i].as_tuple().exponent >= min_places
+        return any(max(0, -self.values[i].as_tuple().exponent) >= min_places
                    and _rounds_to(self.values[i], quantum, value)
                    for i in self.within(float(value) - slack, float(value) + slack))
 

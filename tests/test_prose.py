@@ -110,6 +110,7 @@ def test_every_occurrence_in_every_cell_is_reported():
      "![a plot](fig_128.png).", "", ""),
     ("(ch-rnn-123)=\n# RNNs\n\n```{exercise}\n:label: ex-rnn-12\n\nExplain it.\n```", "", ""),
     ("The model has hundreds of thousands of parameters.", "138,240 parameters\n", ""),
+    ("Its odds are 4.5e+14 to one.", "odds: 4.5e+14\n", ""),  # a positive exponent prints 0 decimals
     ("The store sells several hours in a row, then closes for 72 hours.", "", "LOOKBACK = 72"),
 ])
 def test_lets_through_printed_numbers_and_inputs(prose, printed, source):
