@@ -311,7 +311,7 @@ def precision_recall_curve(target: Any, scores: Any, pos_label: Any = 1) -> tupl
 
 _CLS = "classification"
 INFO = [
-    MetricInfo("accuracy", _CLS, r"\frac{1}{n}\sum_i [\hat y_i = y_i]",
+    MetricInfo("accuracy", _CLS, r"\frac{1}{N}\sum_{i=1}^{N} \mathbf{1}(\hat y_i = y_i)",
                "Share of items whose predicted class is the true class.",
                "Balanced classes, when every error costs the same.",
                "Imbalance: always predicting the majority class scores its share.",
@@ -329,14 +329,14 @@ INFO = [
     MetricInfo("f1_score", _CLS, r"\frac{2PR}{P + R} = \frac{2TP}{2TP + FP + FN};\ \text{macro} = \frac1K\sum_k F_{1,k}",
                "Harmonic mean of precision and recall; macro averages the per-class F1.",
                "Imbalanced data where both kinds of error matter.",
-               "Ignores true negatives; macro F1 is not F1 of macro P and R; micro F1 equals accuracy.",
+               "Ignores true negatives; macro F1 is not F1 of macro P and R; for single-label multiclass data micro F1 equals accuracy.",
                "[0, 1]", True, "sklearn.metrics.f1_score"),
-    MetricInfo("confusion_matrix", _CLS, r"C_{ij} = \#\{n : y_n = i,\ \hat y_n = j\}",
+    MetricInfo("confusion_matrix", _CLS, r"C_{jk} = \lvert\{i : y_i = j,\ \hat y_i = k\}\rvert",
                "Counts of each (true class, predicted class) pair; rows are the truth.",
                "Always, to see which classes are confused with which.",
                "Raw counts: large classes dominate unless rows are normalised.",
-               "counts in [0, n]", None, "sklearn.metrics.confusion_matrix"),
-    MetricInfo("roc_auc", _CLS, r"\frac{1}{n_+ n_-}\sum_{i \in +}\sum_{j \in -}\big([s_i > s_j] + \tfrac12[s_i = s_j]\big)",
+               "counts in [0, N]", None, "sklearn.metrics.confusion_matrix"),
+    MetricInfo("roc_auc", _CLS, r"\frac{1}{N_+ N_-}\sum_{i \in +}\sum_{j \in -}\big(\mathbf{1}(s_i > s_j) + \tfrac12\mathbf{1}(s_i = s_j)\big)",
                "Probability that a random positive is scored above a random negative.",
                "Comparing rankers independently of a threshold, with moderate imbalance.",
                "Blind to the positive rate: a useless ranker scores 0.5 at any rate, but a high AUROC under heavy imbalance can go with poor precision at every useful threshold.",
@@ -344,6 +344,6 @@ INFO = [
     MetricInfo("average_precision", _CLS, r"\sum_n (R_n - R_{n-1}) P_n",
                "Precision averaged over the recall levels reached as the threshold falls.",
                "Rare positives, where the top of the ranking matters.",
-               "Depends on the positive rate (its chance level); the trapezoid area under the PR curve is a different number, on either side of it.",
+               "Depends on the positive rate (its chance level on large test sets; higher on small ones); the trapezoid area under the PR curve is a different number, on either side of it.",
                "[0, 1]", True, "sklearn.metrics.average_precision_score"),
 ]

@@ -191,12 +191,12 @@ def edit_distance(a: Sequence, b: Sequence) -> int:
 
 
 INFO = [
-    MetricInfo("token_accuracy", "labelling", r"\frac{\sum_{s,t}[\hat y_{s,t} = y_{s,t}]}{\sum_s T_s}",
+    MetricInfo("token_accuracy", "labelling", r"\frac{\sum_{s,t}\mathbf{1}(\hat y_{s,t} = y_{s,t})}{\sum_s T_s}",
                "Share of tokens that received the correct tag.",
                "Part-of-speech tagging and other tasks where every token matters equally.",
                "Dominated by the frequent 'O' tag in entity tagging; padding inflates it if scored.",
                "[0, 1]", True, "sklearn.metrics.accuracy_score on flattened tokens"),
-    MetricInfo("sequence_accuracy", "labelling", r"\frac{1}{S}\sum_s [\hat y_s = y_s]",
+    MetricInfo("sequence_accuracy", "labelling", r"\frac{1}{S}\sum_{s=1}^{S} \mathbf{1}(\hat y_s = y_s)",
                "Share of sequences whose tags are all correct (exact match).",
                "When one error spoils the whole output (parsing, code, short commands).",
                "All-or-nothing: long sequences almost never match; no partial credit.",
@@ -206,7 +206,7 @@ INFO = [
                "Named-entity recognition and chunking.",
                "No partial credit for a boundary off by one; ill-formed BIO is read differently by default and strict modes.",
                "[0, 1]", True, "seqeval.metrics.f1_score"),
-    MetricInfo("edit_distance", "labelling", r"D_{i,j} = \min(D_{i-1,j}+1,\ D_{i,j-1}+1,\ D_{i-1,j-1}+[a_i \ne b_j])",
+    MetricInfo("edit_distance", "labelling", r"D_{i,j} = \min(D_{i-1,j}+1,\ D_{i,j-1}+1,\ D_{i-1,j-1}+\mathbf{1}(a_i \ne b_j))",
                "Fewest insertions, deletions and substitutions turning one sequence into the other.",
                "Comparing strings or token sequences of different lengths; the basis of WER and CER.",
                "Unnormalised: grows with length; a transposition costs 2.",

@@ -120,6 +120,6 @@ INFO = [
                r"\,e^{-(l_h-l_j)^2/2\sigma^2}",
                "Consensus with the reference captions, weighting n-grams that are rare across the set's images (TF-IDF).",
                "Image or video captioning with several references per item (COCO).",
-               "IDF comes from the evaluated set, so scores change with the set and one image scores 0; gameable by frequent-but-specific n-grams.",
+               "Needs several references per item (a consensus measure); the IDF comes from the evaluated set's references, so scores change with the set, and a set of one item scores 0 (every IDF is log 1).",
                "[0, 10]", True, "pycocoevalcap.cider.Cider"),
 ]

@@ -158,6 +158,6 @@ INFO = [
                r"(1-\gamma(\mathrm{ch}/m)^\beta)\,\frac{PR}{\alpha P+(1-\alpha)R},\ \alpha=0.9,\beta=3,\gamma=0.5",
                "Unigram F-score with recall weighted 9:1, crediting stems and synonyms, penalised for scrambled word order.",
                "Sentence-level MT or captioning judgements where synonyms and inflections should count.",
-               "Depends on WordNet being installed and on the implementation (NLTK and Java METEOR 1.5 differ a lot); English-centric.",
-               "[0, 1)", True, "nltk.translate.meteor_score.meteor_score"),
+               "Depends on WordNet being installed and on the implementation (NLTK and Java METEOR 1.5 differ a lot); English-centric; NLTK looks synonyms up on the Porter stems left by the stem stage, so a reference 'large' (stem 'larg') never matches a hypothesis 'big'.",
+               "[0, 1)", True, "nltk.translate.meteor_score.meteor_score (its synonym stage only where WordNet is installed)"),
 ]

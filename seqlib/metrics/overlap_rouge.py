@@ -175,11 +175,11 @@ INFO = [
                r"R_L=\frac{\mathrm{LCS}}{|\mathrm{ref}|},\ F_1=\frac{2PR}{P+R}",
                "How much of the reference's words, word pairs and in-order word sequence the output recovers.",
                "Summarisation, where covering the reference's content (recall) matters most.",
-               "Surface overlap only; rewards long outputs through recall; English-only tokenizer (non-ASCII is dropped).",
+               "Surface overlap only; rewards long outputs through recall; English-only tokenizer: every character outside [a-z0-9] becomes a separator ('schön' becomes 'sch n').",
                "[0, 1]", True, "rouge_score.rouge_scorer.RougeScorer"),
     MetricInfo("rouge_corpus", "text overlap", r"\frac1N\sum_i F_1^{(i)}",
                "The average per-pair ROUGE F-measure over a corpus.",
                "Reporting one ROUGE number per type for a test set.",
                "A mean of sentence scores, not pooled counts; rouge-score's bootstrap median differs slightly.",
-               "[0, 1]", True, "mean of rouge_score.rouge_scorer.RougeScorer.score F-measures"),
+               "[0, 1]", True, "worked vectors: the mean of rouge's F-measures, rouge itself matching rouge_score"),
 ]
