@@ -49,8 +49,11 @@ def pytest_configure(config):
         """The text of each output, keyed like nbval keys them (stream name or MIME type)."""
         found = {}
         for output in transform_streams_for_comparison(outputs):
-            if output.get("output_type") == "stream":
-                found.setdefault(f"stream:{output['name']}", []).append(output["text"])
+            if output.get("output_type") == "stream":  # nbval keys a stream by its name
+                for name, text in output.items():
+                    if name != "output_type":
+                        found.setdefault(f"stream:{name}", []).append(text)
+                continue
             for mime, value in output.get("data", {}).items():
                 if mime.startswith("text/"):
                     found.setdefault(mime, []).append(value)

@@ -8,7 +8,11 @@
 
 ``python -m seqlib.course check chapters/*.ipynb``
     Report notebooks that were not saved from a clean in-order run, that hold an error
-    output, or that name a kernel other than ``python3`` (the same checks the test suite runs).
+    output, or that name a kernel other than ``python3``, and every number their prose states
+    that no code cell prints at that precision and that is not an input
+    (:func:`seqlib.prose.prose_number_problems`; mark an input with a MyST comment line
+    ``% inputs: ...`` in its markdown cell). The test suite runs the same checks; the exit
+    status is 1 when anything is reported.
 
 ``python -m seqlib.course student OUT_DIR [--build]``
     Write the student edition of the book into OUT_DIR: the same pages and chapters with every
@@ -28,6 +32,7 @@ from pathlib import Path
 
 import nbformat
 
+from seqlib.prose import prose_number_problems
 from seqlib.student import StudentReport, student_notebook, write_student_edition  # noqa: F401 (the CLI's, re-exported)
 
 KERNEL = "python3"
@@ -111,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     run_cmd = sub.add_parser("execute", help="run notebooks on a fresh kernel and save them")
     run_cmd.add_argument("notebooks", nargs="+")
     run_cmd.add_argument("--timeout", type=int, default=600, help="seconds per cell")
-    chk = sub.add_parser("check", help="report notebooks unfit to commit")
+    chk = sub.add_parser("check", help="report notebooks unfit to commit, and prose numbers no cell prints")
     chk.add_argument("notebooks", nargs="+")
     stu = sub.add_parser("student", help="write (and build) the student edition of the book")
     stu.add_argument("out_dir", help="folder to write the edition into (new, empty or an earlier edition)")
@@ -143,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     bad = 0
     for nb_path in args.notebooks:
-        for problem in hygiene_problems(nbformat.read(nb_path, as_version=4)):
+        nb = nbformat.read(nb_path, as_version=4)
+        for problem in hygiene_problems(nb) + prose_number_problems(nb):
             print(f"{nb_path}: {problem}")
             bad += 1
     return 1 if bad else 0

@@ -48,9 +48,10 @@ def adjust_logits(logits: torch.Tensor, temperature: float = 1.0, top_k: int | N
 
     Applied in this order: divide by the temperature :math:`\tau > 0` (:math:`\tau < 1`
     sharpens, :math:`\tau \to 0` tends to greedy, :math:`\tau > 1` flattens); keep the
-    ``k = min(top_k, V)`` largest; keep the smallest set of most probable tokens whose total
-    probability is at least ``top_p`` (the most probable token is always kept). Softmax of the
-    result is the distribution :func:`sample` draws from.
+    ``k = min(top_k, V)`` largest (exactly ``k``: among tied logits the lowest index is kept,
+    as :func:`torch.argmax` keeps it, so ``top_k=1`` is greedy); keep the smallest set of most
+    probable tokens whose total probability is at least ``top_p`` (the most probable token is
+    always kept). Softmax of the result is the distribution :func:`sample` draws from.
 
     >>> adjust_logits(torch.tensor([2.0, 1.0, 0.0]), top_k=2)
     tensor([2., 1., -inf])
@@ -63,8 +64,11 @@ def adjust_logits(logits: torch.Tensor, temperature: float = 1.0, top_k: int | N
     logits = logits / temperature  # (..., V)
     if top_k is not None:
         k = min(top_k, logits.shape[-1])  # clamp: asking for more tokens than exist keeps all
-        kth_largest = logits.topk(k, dim=-1).values[..., -1:]  # (..., 1)
-        logits = logits.masked_fill(logits < kth_largest, -math.inf)  # (..., V)
+        # exactly k; among tied logits the lowest index wins, as in argmax (torch.topk leaves
+        # ties unspecified: it picks index 2 of [1, 3, 3, 3]), so top_k=1 is greedy
+        keep = logits.sort(dim=-1, descending=True, stable=True).indices[..., :k]  # (..., k)
+        drop = torch.ones_like(logits, dtype=torch.bool).scatter(-1, keep, False)  # (..., V)
+        logits = logits.masked_fill(drop, -math.inf)  # (..., V): a tie with the k-th is dropped
     if top_p is not None and top_p < 1:
         sorted_logits, order = logits.sort(dim=-1, descending=True)  # (..., V)
         probs = sorted_logits.softmax(dim=-1)  # (..., V)
@@ -139,7 +143,9 @@ def beam_search(model: nn.Module, prefix, num_steps: int, beam_size: int = 4,
     At each step every live hypothesis is extended by every token and the ``beam_size`` best
     by total log-probability :math:`\sum_t \log p(y_t \mid y_{<t})` stay live. A hypothesis that
     emits ``eos`` is finished (``eos`` kept as its last token); the search stops after
-    ``num_steps`` tokens or once ``beam_size`` hypotheses have finished. With ``eos``, only
+    ``num_steps`` tokens, or once ``beam_size`` hypotheses have finished and no live one can
+    still beat the worst of them under the ranking below (its log-probability can only fall,
+    so its best possible score is its current sum over ``num_steps**alpha``). With ``eos``, only
     finished hypotheses are returned when there are any (an unfinished one is not an output:
     ranking it beside finished ones would let a half-written word win); if none finished
     within ``num_steps``, the live ones are. The hypotheses are then ranked by
@@ -169,6 +175,16 @@ def beam_search(model: nn.Module, prefix, num_steps: int, beam_size: int = 4,
         beams = [Beam(torch.tensor(t, dtype=torch.long), lp, score(t, lp)) for t, lp in hypotheses]
         return sorted(beams, key=lambda b: b.score, reverse=True)[:beam_size]
 
+    def _can_still_win(live, finished):
+        """False once ``beam_size`` hypotheses have finished and no live one can beat the worst
+        of them. Adding a token only lowers log p (<= 0), so a live hypothesis's best possible
+        score is its log p now over the longest length it may reach: ``lp / num_steps**alpha``.
+        (Stopping as soon as ``beam_size`` had finished lost longer, better-normalized ones.)"""
+        if eos is None or len(finished) < beam_size:
+            return True
+        worst_kept = ranked(finished)[-1].score
+        return any(lp / num_steps ** length_alpha > worst_kept for _, lp in live)
+
     live, finished = [([], 0.0)], []  # (new tokens, log_prob) pairs
     if num_steps == 0:
         return ranked(live)
@@ -191,7 +207,7 @@ def beam_search(model: nn.Module, prefix, num_steps: int, beam_size: int = 4,
                 if len(next_live) == beam_size:
                     break
             live = next_live
-            if len(finished) >= beam_size or not live or step + 1 == num_steps:
+            if not live or step + 1 == num_steps or not _can_still_win(live, finished):
                 break
             state = select_state(state, torch.tensor(rows))  # each survivor's parent state
             last = torch.tensor([tokens[-1] for tokens, _ in live]).unsqueeze(1)  # (K, 1)

@@ -9,8 +9,9 @@ runs the model from the previous state, and minimises the mean token cross-entro
 but :func:`detach`-ed, so gradients flow back through at most ``T`` steps.
 
 Perplexity is always exact, :math:`\exp(\sum \text{NLL} / \#\text{tokens})` accumulated in
-float64 over every token, never a mean of per-batch perplexities (by Jensen's inequality that
-mean is larger; D2L's plotted curve is that mean).
+float64 over every token, never a mean of per-batch perplexities (D2L 1.0's plotted curve is
+that mean; by Jensen's inequality it is at least the pooled value when the batches hold equal
+numbers of tokens, and usually, not always, larger when they do not).
 
 >>> from seqlib.models import RNNScratch, RNNLM
 >>> ids = torch.arange(400) % 7                       # a periodic "text" over 7 tokens

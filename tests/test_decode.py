@@ -168,3 +168,65 @@ def test_distinct_n():
         distinct_n([1], 2)
     with pytest.raises(ValueError, match="n must"):
         distinct_n([1, 2], 0)
+
+
+class TableLM(torch.nn.Module):
+    """A first-order table model: p(next | last token) = table[last]. Its state is a dummy
+    (K, 1) tensor, so beam search can select rows of it like an RNN state."""
+
+    def __init__(self, table):
+        super().__init__()
+        self.log_table = torch.log(torch.tensor(table, dtype=torch.float64))  # (V, V)
+
+    def forward(self, x, state):  # x (K, L) -> logits (K, L, V), state (K, 1)
+        state = torch.zeros(x.shape[0], 1) if state is None else state
+        return self.log_table[x], state
+
+
+def exhaustive_best(table, prefix_last, num_steps, eos, alpha):
+    """The best finished continuation (ending in eos within num_steps) under lp / L**alpha."""
+    log_table = torch.log(torch.tensor(table, dtype=torch.float64))
+    best, best_score = None, -math.inf
+    for length in range(1, num_steps + 1):
+        for body in itertools.product([v for v in range(len(table)) if v != eos], repeat=length - 1):
+            tokens, last, lp = [*body, eos], prefix_last, 0.0
+            for token in tokens:
+                lp, last = lp + log_table[last, token].item(), token
+            if lp / length**alpha > best_score:
+                best, best_score = tokens, lp / length**alpha
+    return best, best_score
+
+
+def test_beam_search_does_not_stop_while_a_live_hypothesis_can_still_win():
+    # After token 1 eos (0) is likely; after 2 another 2 is. Stopping once beam_size=2
+    # hypotheses had finished returned [1, 0] (score -0.805) although [2]*11 + [0] scores -0.594.
+    # (The bug report's table had p(2|1) = p(3|1) = 0.05; with that tie, which of [2] and [3]
+    # survives the first step is up to torch.topk, so the table here breaks it: 0.06 vs 0.04.)
+    table = [[0.25, 0.25, 0.25, 0.25], [0.4, 0.5, 0.06, 0.04],
+             [0.02, 0.01, 0.96, 0.01], [0.9, 0.04, 0.03, 0.03]]
+    beams = beam_search(TableLM(table), [1], num_steps=12, beam_size=2, length_alpha=1.0, eos=0)
+    assert beams[0].tokens.tolist() == [2] * 11 + [0]
+    assert beams[0].score == pytest.approx(-0.594, abs=5e-4)
+    best, score = exhaustive_best(table, 1, 12, eos=0, alpha=1.0)
+    assert best == [2] * 11 + [0] and score == pytest.approx(beams[0].score)
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("alpha", [0.0, 0.5, 1.0, 2.0])
+def test_wide_beam_equals_exhaustive_search_on_small_tables(seed, alpha):
+    V, num_steps = 4, 5
+    table = torch.rand(V, V, generator=torch.Generator().manual_seed(seed)) + 0.05
+    table = (table / table.sum(dim=1, keepdim=True)).tolist()
+    beams = beam_search(TableLM(table), [1], num_steps, beam_size=V ** num_steps,
+                        length_alpha=alpha, eos=0)
+    best, score = exhaustive_best(table, 1, num_steps, eos=0, alpha=alpha)
+    assert beams[0].tokens.tolist() == best
+    assert beams[0].score == pytest.approx(score, rel=1e-6)  # the table sums to 1 in float32 only
+
+
+def test_top_k_keeps_exactly_k_tokens_even_with_ties():
+    assert adjust_logits(torch.tensor([2.0, 2.0, 0.0]), top_k=1).isfinite().tolist() == [True, False, False]
+    kept = adjust_logits(torch.tensor([1.0, 3.0, 3.0, 3.0]), top_k=2).isfinite().tolist()
+    assert kept == [False, True, True, False]  # lowest indices among the tied, like argmax
+    tied = TableLM([[0.4, 0.4, 0.2], [0.3, 0.3, 0.4], [0.45, 0.1, 0.45]])  # ties in rows 0 and 2
+    assert sample(tied, [0], 8, top_k=1).tolist() == greedy(tied, [0], 8).tolist()

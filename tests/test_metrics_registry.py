@@ -33,9 +33,11 @@ def test_every_entry():
         assert inspect.getmodule(fn).__name__.startswith("seqlib.metrics."), name
         for field in dataclasses.fields(info):
             value = getattr(info, field.name)
+            if field.name == "higher_is_better":  # None is a value here: a diagnostic
+                continue
             assert value is not None and value != "", f"{name}: field {field.name} is empty"
         assert info.task in TASKS, f"{name}: task {info.task!r} is not one of {TASKS}"
-        assert isinstance(info.higher_is_better, bool)
+        assert info.higher_is_better in (True, False, None)
     tasks = list(dict.fromkeys(info.task for info in REGISTRY.values()))
     assert tasks == list(TASKS), "families register in the book's order"
 
@@ -43,3 +45,13 @@ def test_every_entry():
 def test_registering_twice_fails():
     with pytest.raises(RuntimeError, match="registered twice"):
         metric("speech", "x", "x", "x", "x", "[0, 1]", True, "x")(M.wer)
+
+
+def test_diagnostics_have_no_direction():
+    # A matrix of counts and a policy's entropy describe a model; neither has a better end.
+    diagnostics = {name for name, info in REGISTRY.items() if info.higher_is_better is None}
+    assert diagnostics == {"confusion_matrix", "policy_entropy"}
+    assert {REGISTRY[name].direction for name in diagnostics} == {"diagnostic"}
+    assert REGISTRY["accuracy"].direction == "higher is better"
+    assert REGISTRY["wer"].direction == "lower is better"
+

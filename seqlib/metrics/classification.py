@@ -41,7 +41,7 @@ def _pair(target: Any, pred: Any) -> tuple[np.ndarray, np.ndarray]:
 
 @metric(
     task=_CLS,
-    formula=r"\frac{1}{n}\sum_i [\hat y_i = y_i]",
+    formula=r"\frac{1}{N}\sum_{i=1}^{N} \mathbf{1}(\hat y_i = y_i)",
     meaning="Share of items whose predicted class is the true class.",
     use_when="Balanced classes, when every error costs the same.",
     hides="Imbalance: always predicting the majority class scores its share.",
@@ -166,7 +166,8 @@ def recall(target: Any, pred: Any, average: str = "binary", pos_label: Any = 1,
     formula=r"\frac{2PR}{P + R} = \frac{2TP}{2TP + FP + FN};\ \text{macro} = \frac1K\sum_k F_{1,k}",
     meaning="Harmonic mean of precision and recall; macro averages the per-class F1.",
     use_when="Imbalanced data where both kinds of error matter.",
-    hides="Ignores true negatives; macro F1 is not F1 of macro P and R; micro F1 equals accuracy.",
+    hides=("Ignores true negatives; macro F1 is not F1 of macro P and R; for single-label multiclass "
+        "data micro F1 equals accuracy."),
     range="[0, 1]",
     higher_is_better=True,
     reference="sklearn.metrics.f1_score",
@@ -188,12 +189,12 @@ def f1_score(target: Any, pred: Any, average: str = "binary", pos_label: Any = 1
 
 @metric(
     task=_CLS,
-    formula=r"C_{ij} = \#\{n : y_n = i,\ \hat y_n = j\}",
+    formula=r"C_{jk} = \lvert\{i : y_i = j,\ \hat y_i = k\}\rvert",
     meaning="Counts of each (true class, predicted class) pair; rows are the truth.",
     use_when="Always, to see which classes are confused with which.",
     hides="Raw counts: large classes dominate unless rows are normalised.",
-    range="counts in [0, n]",
-    higher_is_better=True,
+    range="counts in [0, N]",
+    higher_is_better=None,
     reference="sklearn.metrics.confusion_matrix",
 )
 def confusion_matrix(target: Any, pred: Any, labels: Any = None) -> np.ndarray:

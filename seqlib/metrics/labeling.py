@@ -49,7 +49,7 @@ def _paired_sequences(target_seqs: Any, pred_seqs: Any) -> list[tuple[list, list
 
 @metric(
     task="labelling",
-    formula=r"\frac{\sum_{s,t}[\hat y_{s,t} = y_{s,t}]}{\sum_s T_s}",
+    formula=r"\frac{\sum_{s,t}\mathbf{1}(\hat y_{s,t} = y_{s,t})}{\sum_s T_s}",
     meaning="Share of tokens that received the correct tag.",
     use_when="Part-of-speech tagging and other tasks where every token matters equally.",
     hides="Dominated by the frequent 'O' tag in entity tagging; padding inflates it if scored.",
@@ -86,7 +86,7 @@ def token_counts(target_seqs: Any, pred_seqs: Any) -> list[CountStats]:
 
 @metric(
     task="labelling",
-    formula=r"\frac{1}{S}\sum_s [\hat y_s = y_s]",
+    formula=r"\frac{1}{S}\sum_{s=1}^{S} \mathbf{1}(\hat y_s = y_s)",
     meaning="Share of sequences whose tags are all correct (exact match).",
     use_when="When one error spoils the whole output (parsing, code, short commands).",
     hides="All-or-nothing: long sequences almost never match; no partial credit.",
@@ -186,7 +186,7 @@ def span_f1(target_tags: Any, pred_tags: Any, mode: str = "default", zero_divisi
 
 @metric(
     task="labelling",
-    formula=r"D_{i,j} = \min(D_{i-1,j}+1,\ D_{i,j-1}+1,\ D_{i-1,j-1}+[a_i \ne b_j])",
+    formula=r"D_{i,j} = \min(D_{i-1,j}+1,\ D_{i,j-1}+1,\ D_{i-1,j-1}+\mathbf{1}(a_i \ne b_j))",
     meaning="Fewest insertions, deletions and substitutions turning one sequence into the other.",
     use_when="Comparing strings or token sequences of different lengths; the basis of WER and CER.",
     hides="Unnormalised: grows with length; a transposition costs 2.",

@@ -14,8 +14,10 @@ A language model assigns each target token :math:`y_t` a probability
 Convention traps (metric-reference.md, section 1):
 
 - The corpus mean weights every token equally. The mean of per-sequence means, and the mean of
-  per-batch or per-sentence perplexities, are different numbers (larger, by Jensen's
-  inequality for the perplexities).
+  per-batch or per-sentence perplexities, are different numbers: usually larger, but only
+  for equal-length pieces guaranteed so (Jensen's inequality); with unequal lengths the
+  weighting can move them either way (lengths 1 and 100 with perplexities 1 and 10: mean
+  5.5, corpus 9.77).
 - Whether padding, BOS or EOS tokens are scored changes the value: pass ``ignore_index`` for
   padding and choose deliberately which tokens are targets.
 - ``label_smoothing`` changes ``F.cross_entropy``'s value; these functions never smooth.
@@ -134,10 +136,11 @@ def nll_stats(logits: Any, targets: Any, ignore_index: int | None = None) -> NLL
     formula=r"\exp\Big(-\frac{1}{N}\sum_{t=1}^{N}\log p_\theta(y_t \mid y_{<t})\Big)",
     meaning="The effective number of equally likely choices the model hesitates between per token.",
     use_when="Reporting language-model quality on a corpus with a fixed vocabulary.",
-    hides="Not comparable across tokenizations; the mean of per-batch perplexities is larger than the corpus value.",
+    hides=("Not comparable across tokenizations; the mean of per-batch perplexities is at least the "
+        "corpus value for equal-sized batches (Jensen), and usually larger otherwise."),
     range="[1, inf)",
     higher_is_better=False,
-    reference="torchmetrics.text.Perplexity",
+    reference="exp of torch.nn.functional.cross_entropy; 1 for a perfect model, V for a uniform one",
 )
 def perplexity(logits: Any, targets: Any, ignore_index: int | None = None) -> float:
     r"""Corpus perplexity: :math:`\exp` of the mean token NLL.
@@ -149,8 +152,9 @@ def perplexity(logits: Any, targets: Any, ignore_index: int | None = None) -> fl
     :math:`V` tokens scores :math:`V`. The base of the logarithm does not matter
     (:math:`e^{\text{nats}} = 2^{\text{bits}}`).
 
-    Traps: the mean of per-batch or per-sentence perplexities is a different, larger number;
-    perplexities compare only under the same tokenization and vocabulary.
+    Traps: the mean of per-batch or per-sentence perplexities is a different number (larger for
+    equal-length pieces, by Jensen; either way otherwise); perplexities compare only under the
+    same tokenization and vocabulary.
 
     >>> logits = torch.zeros(2, 3, 5)  # (B, T, V): a uniform model over 5 tokens
     >>> round(perplexity(logits, torch.zeros(2, 3, dtype=torch.long)), 6)

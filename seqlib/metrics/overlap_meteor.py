@@ -120,10 +120,12 @@ def _chunks(alignment: list[tuple[int, int]]) -> int:
     formula=r"(1-\gamma(\mathrm{ch}/m)^\beta)\,\frac{PR}{\alpha P+(1-\alpha)R},\ \alpha=0.9,\beta=3,\gamma=0.5",
     meaning="Unigram F-score with recall weighted 9:1, crediting stems and synonyms, penalised for scrambled word order.",
     use_when="Sentence-level MT or captioning judgements where synonyms and inflections should count.",
-    hides="Depends on WordNet being installed and on the implementation (NLTK and Java METEOR 1.5 differ a lot); English-centric.",
+    hides=("Depends on WordNet being installed and on the implementation (NLTK and Java METEOR 1.5 "
+        "differ a lot); English-centric; NLTK looks synonyms up on the Porter stems left by the "
+        "stem stage, so a reference 'large' (stem 'larg') never matches a hypothesis 'big'."),
     range="[0, 1)",
     higher_is_better=True,
-    reference="nltk.translate.meteor_score.meteor_score",
+    reference="nltk.translate.meteor_score.meteor_score (its synonym stage only where WordNet is installed)",
 )
 def meteor(reference_tokens, hypothesis_tokens, wordnet="auto") -> float:
     r"""NLTK-METEOR of one tokenized hypothesis against one or several tokenized references.

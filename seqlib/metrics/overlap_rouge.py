@@ -110,7 +110,8 @@ def _rouge_lsum(target: str, prediction: str, use_stemmer: bool) -> dict[str, fl
     r"R_L=\frac{\mathrm{LCS}}{|\mathrm{ref}|},\ F_1=\frac{2PR}{P+R}",
     meaning="How much of the reference's words, word pairs and in-order word sequence the output recovers.",
     use_when="Summarisation, where covering the reference's content (recall) matters most.",
-    hides="Surface overlap only; rewards long outputs through recall; English-only tokenizer (non-ASCII is dropped).",
+    hides=("Surface overlap only; rewards long outputs through recall; English-only tokenizer: every "
+        "character outside [a-z0-9] becomes a separator ('schön' becomes 'sch n')."),
     range="[0, 1]",
     higher_is_better=True,
     reference="rouge_score.rouge_scorer.RougeScorer",
@@ -156,7 +157,7 @@ def rouge(target, prediction: str, use_stemmer: bool = False) -> dict[str, dict[
     hides="A mean of sentence scores, not pooled counts; rouge-score's bootstrap median differs slightly.",
     range="[0, 1]",
     higher_is_better=True,
-    reference="mean of rouge_score.rouge_scorer.RougeScorer.score F-measures",
+    reference="worked vectors: the mean of rouge's F-measures, rouge itself matching rouge_score",
 )
 def rouge_corpus(targets, predictions, use_stemmer: bool = False) -> dict[str, float]:
     """Mean F-measure of each ROUGE type over (target, prediction) pairs.

@@ -31,8 +31,16 @@ class MetricInfo:
     use_when: str        # when to use it
     hides: str           # what it hides / how it misleads
     range: str           # e.g. "[0, 1]", "[1, inf)", "[0, 100]"
-    higher_is_better: bool
+    higher_is_better: bool | None  # None for a diagnostic, which has no better direction
+                                   # (a matrix of counts, a policy's entropy)
     reference: str       # the reference implementation it is tested against, e.g. "sklearn.metrics.f1_score"
+
+    @property
+    def direction(self) -> str:
+        """``"higher is better"``, ``"lower is better"`` or ``"diagnostic"`` (no direction)."""
+        if self.higher_is_better is None:
+            return "diagnostic"
+        return "higher is better" if self.higher_is_better else "lower is better"
 
 
 #: name -> MetricInfo, for every public metric, filled by :func:`metric` as modules are imported
@@ -40,7 +48,7 @@ REGISTRY: dict[str, MetricInfo] = {}
 
 
 def metric(task: str, formula: str, meaning: str, use_when: str, hides: str, range: str,
-           higher_is_better: bool, reference: str) -> Callable[[Callable], Callable]:
+           higher_is_better: bool | None, reference: str) -> Callable[[Callable], Callable]:
     """Declare the decorated function a metric: build its :class:`MetricInfo` and register it.
 
     The entry's ``name`` is the function's ``__name__``. Returns the function unchanged but for

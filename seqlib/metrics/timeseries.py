@@ -93,7 +93,9 @@ def rmse(target, prediction, multioutput: str = "uniform_average"):
     formula=r"\frac1N\sum_i \frac{|y_i-\hat y_i|}{|y_i|}",
     meaning="The average error relative to the size of the target, as a fraction.",
     use_when="Strictly positive series far from zero, when relative error is what matters.",
-    hides="Undefined at zero targets and explosive near them; punishes over-forecasts more than under-forecasts.",
+    hides=("Undefined at zero targets and explosive near them; for a positive target, an "
+        "under-forecast costs at most 100 % (if the forecast stays at or above 0), an "
+        "over-forecast any amount."),
     range="[0, inf)",
     higher_is_better=False,
     reference="sklearn.metrics.mean_absolute_percentage_error",
@@ -113,7 +115,8 @@ def mape(target, prediction, multioutput: str = "uniform_average"):
     if np.any(y == 0):
         raise ValueError(
             f"mape is undefined where the target is 0 ({int(np.sum(y == 0))} zero target(s)): "
-            "the percentage error |y - y_hat| / |y| divides by zero. Use smape or mae instead."
+            "the percentage error |y - y_hat| / |y| divides by zero. Use mae or rmse instead "
+            "(smape, too, breaks down near zero)."
         )
     eps = np.finfo(np.float64).eps  # scikit-learn's floor; only matters for |y| < 2.2e-16
     return _average((np.abs(y - y_hat) / np.maximum(np.abs(y), eps)).mean(axis=0), multioutput)
@@ -123,11 +126,15 @@ def mape(target, prediction, multioutput: str = "uniform_average"):
     task=_POINT,
     formula=r"\frac{100}{N}\sum_i \frac{2|y_i-\hat y_i|}{|y_i|+|\hat y_i|}",
     meaning="The average error relative to the mean size of target and forecast, in percent (M4 form).",
-    use_when="Comparing accuracy across series of different scales, as in the M3/M4 competitions.",
-    hides="Not symmetric despite its name; several variants (0-100 %, max-denominator) share the name.",
+    use_when=("Comparing accuracy across positive series of different scales, far from zero, as in the "
+        "M3/M4 competitions."),
+    hides=("Penalises under-forecasts more than over-forecasts of the same size (though swapping y "
+        "and the forecast leaves it unchanged); unstable near zero (a zero target scores the 200 % "
+        "maximum for any nonzero forecast); several variants (0-100 %, max-denominator) share the "
+        "name."),
     range="[0, 200]",
     higher_is_better=False,
-    reference="torchmetrics symmetric_mean_absolute_percentage_error (x100)",
+    reference="its M4 formula, written out in numpy",
 )
 def smape(target, prediction) -> float:
     r"""Symmetric MAPE in the M4 form, in percent: :math:`\frac{100}{N}\sum_i \frac{2|y_i-\hat y_i|}{|y_i|+|\hat y_i|}`.
