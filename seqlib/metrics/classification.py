@@ -167,7 +167,7 @@ def recall(target: Any, pred: Any, average: str = "binary", pos_label: Any = 1,
     meaning="Harmonic mean of precision and recall; macro averages the per-class F1.",
     use_when="Imbalanced data where both kinds of error matter.",
     hides=("Ignores true negatives; macro F1 is not F1 of macro P and R; for single-label multiclass "
-        "data micro F1 equals accuracy."),
+           "data micro F1 equals accuracy."),
     range="[0, 1]",
     higher_is_better=True,
     reference="sklearn.metrics.f1_score",

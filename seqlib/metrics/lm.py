@@ -137,7 +137,7 @@ def nll_stats(logits: Any, targets: Any, ignore_index: int | None = None) -> NLL
     meaning="The effective number of equally likely choices the model hesitates between per token.",
     use_when="Reporting language-model quality on a corpus with a fixed vocabulary.",
     hides=("Not comparable across tokenizations; the mean of per-batch perplexities is at least the "
-        "corpus value for equal-sized batches (Jensen), and usually larger otherwise."),
+           "corpus value for equal-sized batches (Jensen), and usually larger otherwise."),
     range="[1, inf)",
     higher_is_better=False,
     reference="exp of torch.nn.functional.cross_entropy; 1 for a perfect model, V for a uniform one",

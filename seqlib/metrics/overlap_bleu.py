@@ -185,12 +185,12 @@ def corpus_stats(references, hypotheses, tokenize: str = "13a") -> BleuStats:
 @metric(
     task=_TEXT,
     formula=(r"100\cdot\mathrm{BP}\cdot\exp\Big(\frac14\sum_{n=1}^4\log p_n\Big),\ "
-        r"\mathrm{BP}=\min(1,e^{1-r/c})"),
+             r"\mathrm{BP}=\min(1,e^{1-r/c})"),
     meaning="How many of the hypothesis's word n-grams appear in the references, pooled over a corpus, with a penalty for short output.",
     use_when="Machine translation system comparison on a whole test set, reported with its sacrebleu signature.",
     hides=("Ignores meaning and synonyms; depends on tokenization and casing; not a sentence-level "
-        "measure; whether a difference between two systems is real needs a paired bootstrap on the "
-        "test set."),
+           "measure; whether a difference between two systems is real needs a paired bootstrap on the "
+           "test set."),
     range="[0, 100]",
     higher_is_better=True,
     reference="sacrebleu.corpus_bleu",
@@ -216,7 +216,7 @@ def corpus_bleu(references, hypotheses, smooth: str = "exp", tokenize: str = "13
 @metric(
     task=_TEXT,
     formula=(r"100\cdot\mathrm{BP}\cdot\exp\Big(\frac1{N_{\mathrm{eff}}}\sum_{n\le "
-        r"N_{\mathrm{eff}}}\log \tilde p_n\Big)"),
+             r"N_{\mathrm{eff}}}\log \tilde p_n\Big)"),
     meaning="BLEU of one sentence, with smoothed precisions over the n-gram orders it has.",
     use_when="Inspecting or ranking single outputs; never averaged into a corpus score.",
     hides="Very noisy; depends on the smoothing method; the mean of sentence BLEU is not corpus BLEU.",

@@ -65,7 +65,7 @@ def _chrf_score(stats: list[int]) -> float:
 @metric(
     task=_TEXT,
     formula=(r"100\cdot\frac{(1+\beta^2)\,\mathrm{chrP}\,\mathrm{chrR}}{\beta^2\,\mathrm{chrP}+\mathrm{chrR}},\ "
-        r"\beta=2"),
+             r"\beta=2"),
     meaning="The F-score of character n-gram overlap (n up to 6), favouring recall.",
     use_when="Morphologically rich languages and sentence-level judgements; correlates better with humans than BLEU.",
     hides="Still surface overlap; chrF and chrF++ are often confused (torchmetrics defaults to chrF++).",

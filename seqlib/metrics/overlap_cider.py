@@ -103,8 +103,8 @@ def cider_per_id(gts: dict, res: dict) -> dict:
     meaning="Consensus with the reference captions, weighting n-grams that are rare across the set's images (TF-IDF).",
     use_when="Image or video captioning with several references per item (COCO).",
     hides=("Needs several references per item (a consensus measure); the IDF comes from the evaluated "
-        "set's references, so scores change with the set, and a set of one item scores 0 (every "
-        "IDF is log 1)."),
+           "set's references, so scores change with the set, and a set of one item scores 0 (every "
+           "IDF is log 1)."),
     range="[0, 10]",
     higher_is_better=True,
     reference="pycocoevalcap.cider.Cider",

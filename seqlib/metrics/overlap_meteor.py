@@ -121,8 +121,8 @@ def _chunks(alignment: list[tuple[int, int]]) -> int:
     meaning="Unigram F-score with recall weighted 9:1, crediting stems and synonyms, penalised for scrambled word order.",
     use_when="Sentence-level MT or captioning judgements where synonyms and inflections should count.",
     hides=("Depends on WordNet being installed and on the implementation (NLTK and Java METEOR 1.5 "
-        "differ a lot); English-centric; NLTK looks synonyms up on the Porter stems left by the "
-        "stem stage, so a reference 'large' (stem 'larg') never matches a hypothesis 'big'."),
+           "differ a lot); English-centric; NLTK looks synonyms up on the Porter stems left by the "
+           "stem stage, so a reference 'large' (stem 'larg') never matches a hypothesis 'big'."),
     range="[0, 1)",
     higher_is_better=True,
     reference="nltk.translate.meteor_score.meteor_score (its synonym stage only where WordNet is installed)",

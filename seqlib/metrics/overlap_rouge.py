@@ -111,7 +111,7 @@ def _rouge_lsum(target: str, prediction: str, use_stemmer: bool) -> dict[str, fl
     meaning="How much of the reference's words, word pairs and in-order word sequence the output recovers.",
     use_when="Summarisation, where covering the reference's content (recall) matters most.",
     hides=("Surface overlap only; rewards long outputs through recall; English-only tokenizer: every "
-        "character outside [a-z0-9] becomes a separator ('schön' becomes 'sch n')."),
+           "character outside [a-z0-9] becomes a separator ('schön' becomes 'sch n')."),
     range="[0, 1]",
     higher_is_better=True,
     reference="rouge_score.rouge_scorer.RougeScorer",

@@ -38,11 +38,11 @@ def _binary_scores(target: Any, scores: Any, pos_label: Any) -> tuple[np.ndarray
 @metric(
     task=_CLS,
     formula=(r"\frac{1}{N_+ N_-}\sum_{i \in +}\sum_{j \in -}\big(\mathbf{1}(s_i > s_j) + "
-        r"\tfrac12\mathbf{1}(s_i = s_j)\big)"),
+             r"\tfrac12\mathbf{1}(s_i = s_j)\big)"),
     meaning="Probability that a random positive is scored above a random negative.",
     use_when="Comparing rankers independently of a threshold, with moderate imbalance.",
     hides=("Blind to the positive rate: a useless ranker scores 0.5 at any rate, but a high AUROC "
-        "under heavy imbalance can go with poor precision at every useful threshold."),
+           "under heavy imbalance can go with poor precision at every useful threshold."),
     range="[0, 1]",
     higher_is_better=True,
     reference="sklearn.metrics.roc_auc_score",
@@ -78,7 +78,7 @@ def roc_auc(target: Any, scores: Any, pos_label: Any = 1) -> float:
     meaning="Precision averaged over the recall levels reached as the threshold falls.",
     use_when="Rare positives, where the top of the ranking matters.",
     hides=("Depends on the positive rate (its chance level on large test sets; higher on small ones); "
-        "the trapezoid area under the PR curve is a different number, on either side of it."),
+           "the trapezoid area under the PR curve is a different number, on either side of it."),
     range="[0, 1]",
     higher_is_better=True,
     reference="sklearn.metrics.average_precision_score",

@@ -94,8 +94,8 @@ def rmse(target, prediction, multioutput: str = "uniform_average"):
     meaning="The average error relative to the size of the target, as a fraction.",
     use_when="Strictly positive series far from zero, when relative error is what matters.",
     hides=("Undefined at zero targets and explosive near them; for a positive target, an "
-        "under-forecast costs at most 100 % (if the forecast stays at or above 0), an "
-        "over-forecast any amount."),
+           "under-forecast costs at most 100 % (if the forecast stays at or above 0), an "
+           "over-forecast any amount."),
     range="[0, inf)",
     higher_is_better=False,
     reference="sklearn.metrics.mean_absolute_percentage_error",
@@ -127,11 +127,11 @@ def mape(target, prediction, multioutput: str = "uniform_average"):
     formula=r"\frac{100}{N}\sum_i \frac{2|y_i-\hat y_i|}{|y_i|+|\hat y_i|}",
     meaning="The average error relative to the mean size of target and forecast, in percent (M4 form).",
     use_when=("Comparing accuracy across positive series of different scales, far from zero, as in the "
-        "M3/M4 competitions."),
+              "M3/M4 competitions."),
     hides=("Penalises under-forecasts more than over-forecasts of the same size (though swapping y "
-        "and the forecast leaves it unchanged); unstable near zero (a zero target scores the 200 % "
-        "maximum for any nonzero forecast); several variants (0-100 %, max-denominator) share the "
-        "name."),
+           "and the forecast leaves it unchanged); unstable near zero (a zero target scores the 200 % "
+           "maximum for any nonzero forecast); several variants (0-100 %, max-denominator) share the "
+           "name."),
     range="[0, 200]",
     higher_is_better=False,
     reference="its M4 formula, written out in numpy",
