@@ -12,5 +12,5 @@ if ! command -v chromium >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 export SEQLIB_CHROMIUM=${SEQLIB_CHROMIUM:-$(command -v chromium)}
-SEQLIB_REQUIRE_BROWSER=1 python -m pytest tests/browser -q
+SEQLIB_REQUIRE_BROWSER=1 python -m pytest tests/browser -q -n 0  # one browser, one server: no workers
 echo "screenshots: ${SEQLIB_SCREENSHOTS_DIR:-_build/screenshots}/"
