@@ -104,7 +104,7 @@ def _perplexity_cases(fn) -> Iterator[Case]:
            lambda: metrics.perplexity(uniform, y))
     big = 100.0 * torch.randn(2, 4, 5, generator=g)  # (B, T, V) float32, as models produce
     yb = torch.randint(0, 5, (2, 4), generator=g)
-    yield ("large logits (softmax then log overflows; use log_softmax)", lambda: fn(big, yb),
+    yield ("large logits (softmax then log underflows; use log_softmax)", lambda: fn(big, yb),
            lambda: metrics.perplexity(big, yb))
     short = torch.randn(2, 9, 6, generator=g, dtype=torch.float64)
     ys = torch.randint(0, 6, (2, 9), generator=g)  # (B, T)
