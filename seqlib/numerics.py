@@ -114,7 +114,8 @@ def code_path() -> dict[str, object]:
 
 # --- agreement within a tolerance, for processors the pin cannot cover ----------------------
 
-_NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+# a number, with thousands separators read as one number (47,400), or a plain one (4.1e-06)
+_NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
 def _decimals(token: str) -> int:
@@ -150,7 +151,7 @@ def texts_agree(reference: str, test: str, rtol: float, atol: float = 0.0) -> st
         if ref_word != test_word:
             return f"the text differs: {ref_word!r} vs {test_word!r}"
     for ref_token, test_token in zip(ref_numbers, test_numbers, strict=True):
-        a, b = float(ref_token), float(test_token)
+        a, b = float(ref_token.replace(",", "")), float(test_token.replace(",", ""))
         unit = 10.0 ** -min(_decimals(ref_token), _decimals(test_token))
         slack = rtol * max(abs(a), abs(b)) + atol + unit * (1 + 1e-9)  # 1e-9: 0.51 - 0.50 > 0.01
         if not abs(a - b) <= slack:

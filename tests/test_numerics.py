@@ -112,6 +112,9 @@ def test_opt_out_value_is_checked(monkeypatch):
     ("A beats B", "B beats A", 0.5, False),
     ("1 2 3", "1 2", 0.5, False),
     ("loss -0.50", "loss -0.51", 0.0, True),
+    ("perplexity 47,400", "perplexity 46,500", 0.05, True),  # one number, not 47 and 400
+    ("perplexity 47,400", "perplexity 41,500", 0.05, False),
+    ("seeds 1,2,3", "seeds 1,2,4", 0.0, True),  # no thousands groups: three small numbers
 ])
 def test_texts_agree(stored, now, rtol, agree):
     assert (texts_agree(stored, now, rtol) is None) == agree
