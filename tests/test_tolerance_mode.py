@@ -41,6 +41,8 @@ CODE = "print(f'test perplexity {4.321 * 1.02:.3f}, words: {\"the time\"}')"  # 
     ("test perplexity 4.407, words: a time\n", ("--seqlib-rtol", "0.05"), (), False),  # words differ
     ("test perplexity 4.321, words: a time\n", ("--seqlib-rtol", "0.05"), ("trained-text",), True),
     ("test perplexity 4.321, words: a time\n", (), ("trained-text",), False),  # exact mode: compared
+    ("test perplexity 3.1, words: a time\n", ("--seqlib-rtol", "0.05"), ("seed-sensitive",), True),
+    ("test perplexity 3.1, words: the time\n", (), ("seed-sensitive",), False),
 ])
 def test_tolerance_mode(tmp_path, stored, options, tags, passes):
     assert (run_nbval(tmp_path, CODE, stored, *options, tags=tags) == 0) == passes
