@@ -13,6 +13,7 @@ import nbformat
 import pytest
 
 from seqlib.course import hygiene_problems, toc_entries
+from seqlib.prose import prose_number_problems
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
@@ -30,6 +31,12 @@ def test_there_are_chapters():
 def test_notebook_saved_from_clean_run(path):
     problems = hygiene_problems(nbformat.read(path, as_version=4))
     assert not problems, f"{path.name}: " + "; ".join(problems)
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=[p.name for p in CHAPTERS])
+def test_chapter_prose_states_only_printed_numbers(path):
+    found = prose_number_problems(nbformat.read(path, as_version=4))
+    assert not found, f"{path.name}: {len(found)} numbers not printed:\n" + "\n".join(found)
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=[p.name for p in CHAPTERS])

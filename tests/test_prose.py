@@ -9,7 +9,6 @@ every chapter: that is how plain ``pytest`` enforces the rule.
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -17,8 +16,6 @@ import pytest
 from seqlib import course
 from seqlib.prose import code_numbers, printed_numbers, prose_number_problems, prose_text, stated_numbers
 
-ROOT = Path(__file__).resolve().parents[1]
-CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
 
 
@@ -178,15 +175,3 @@ def test_check_command_exit_status(tmp_path, capsys):
     assert course.main(["check", str(good), str(bad)]) != 0
     out = capsys.readouterr().out
     assert out.startswith(f'{bad}: cell 2: "8.5" is not printed') and str(good) not in out
-
-
-# --- the chapters ------------------------------------------------------------------------------
-
-def test_there_are_chapters():
-    assert CHAPTERS, "no notebooks in chapters/"
-
-
-@pytest.mark.parametrize("path", CHAPTERS, ids=[p.name for p in CHAPTERS])
-def test_chapter_prose_states_only_printed_numbers(path):
-    found = prose_number_problems(nbformat.read(path, as_version=4))
-    assert not found, f"{path.name}: {len(found)} numbers not printed:\n" + "\n".join(found)
