@@ -34,6 +34,8 @@ class MetricInfo:
     higher_is_better: bool | None  # None for a diagnostic, which has no better direction
                                    # (a matrix of counts, a policy's entropy)
     reference: str       # the reference implementation it is tested against, e.g. "sklearn.metrics.f1_score"
+    options: tuple[str, ...] = ()  # keyword options a practitioner sets, each "name: meaning (reference's name)",
+                                   # e.g. "lowercase: compare case-insensitively (sacrebleu lowercase)"
 
     @property
     def direction(self) -> str:
@@ -48,15 +50,17 @@ REGISTRY: dict[str, MetricInfo] = {}
 
 
 def metric(task: str, formula: str, meaning: str, use_when: str, hides: str, range: str,
-           higher_is_better: bool | None, reference: str) -> Callable[[Callable], Callable]:
+           higher_is_better: bool | None, reference: str,
+           options: tuple[str, ...] = ()) -> Callable[[Callable], Callable]:
     """Declare the decorated function a metric: build its :class:`MetricInfo` and register it.
 
     The entry's ``name`` is the function's ``__name__``. Returns the function unchanged but for
-    an ``info`` attribute. Raises ``RuntimeError`` if the name is registered twice.
+    an ``info`` attribute. Raises ``RuntimeError`` if the name is registered twice. ``options``
+    lists the function's keyword options as ``"name: meaning"`` strings, for the metrics map.
     """
     def register(fn: Callable) -> Callable:
         info = MetricInfo(fn.__name__, task, formula, meaning, use_when, hides, range,
-                          higher_is_better, reference)
+                          higher_is_better, reference, tuple(options))
         if info.name in REGISTRY:
             raise RuntimeError(f"metric {info.name!r} is registered twice")
         REGISTRY[info.name] = info
