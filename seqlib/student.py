@@ -81,7 +81,15 @@ def _names(source: str, kind: type) -> set[str]:
     return names
 
 
-def student_notebook(nb: nbformat.NotebookNode, name: str = "notebook"
+ANSWER_TAG = "answer"
+
+
+def _answer_cell() -> nbformat.NotebookNode:
+    """An empty code cell, tagged ``answer``, where a removed solution was."""
+    return nbformat.v4.new_code_cell("", metadata={"tags": [ANSWER_TAG]})
+
+
+def student_notebook(nb: nbformat.NotebookNode, name: str = "notebook", answer_cells: bool = False
                      ) -> tuple[nbformat.NotebookNode, StudentReport]:
     """The student edition of one chapter: solutions removed, exercise outputs cleared.
 
@@ -90,7 +98,8 @@ def student_notebook(nb: nbformat.NotebookNode, name: str = "notebook"
     is kept, the cells in between are dropped. Code cells that follow an ``{exercise}``
     directive before the next markdown cell (starter code) keep their source and lose their
     outputs. Kept outputs stay; execution counts are renumbered 1..k over the cells that keep
-    outputs. Raises ValueError, naming the cell, for a solution-start with no solution-end
+    outputs. With ``answer_cells``, an empty code cell tagged ``answer`` takes the place of each
+    removed solution (a markdown cell with text on both sides of a solution is split there). Raises ValueError, naming the cell, for a solution-start with no solution-end
     (or the reverse). ``nb`` is not modified.
     """
     nb = nbformat.from_dict(nb)  # a deep copy
@@ -131,6 +140,8 @@ def student_notebook(nb: nbformat.NotebookNode, name: str = "notebook"
                                      " its ```{solution-end} is missing")
                 solution_open, exercise_open = (arg or "?", number), False
                 solutions += 1
+                if answer_cells:
+                    kept.append(None)  # the answer cell goes here
             elif kind == "solution-end":
                 if not solution_open:
                     raise ValueError(f"{name}: cell {number} has a ```{{solution-end}} with no "
@@ -139,11 +150,26 @@ def student_notebook(nb: nbformat.NotebookNode, name: str = "notebook"
             elif not solution_open:
                 kept.append(text)
                 exercise_open = exercise_open or kind == "exercise"
-        source = "".join(kept).strip("\n")
-        if source.strip():
-            cell.source = source
-            cells.append(cell)
-        else:
+        groups, current = [], []  # the kept text, split where answer cells go
+        for piece in kept:
+            if piece is None:
+                groups.append(current)
+                current = []
+            else:
+                current.append(piece)
+        groups.append(current)
+        first = True
+        for i, group in enumerate(groups):
+            source = "".join(group).strip("\n")
+            if source.strip():
+                if first:
+                    cell.source, first = source, False
+                    cells.append(cell)
+                else:
+                    cells.append(nbformat.v4.new_markdown_cell(source))
+            if i < len(groups) - 1:
+                cells.append(_answer_cell())
+        if first:
             removed_cells += 1
     if solution_open:
         raise ValueError(f"{name}: solution {solution_open[0]!r} opened in cell {solution_open[1]} "
@@ -160,46 +186,109 @@ def student_notebook(nb: nbformat.NotebookNode, name: str = "notebook"
     return nb, StudentReport(solutions, removed_cells, cleared, tuple(warnings))
 
 
-def _student_config(text: str, repository_url: str | None) -> str:
-    """The edition's ``_config.yml``: no build-time execution, a title that says what it is."""
+def _student_config(text: str, repository_url: str, tag: str | None) -> str:
+    """The edition's ``_config.yml``: no build-time execution, a title that says what it is,
+    launch buttons on the edition's own repository (at the release tag, when there is one)."""
     import yaml
 
     config = yaml.safe_load(text) or {}
     config["title"] = f"{config.get('title', 'Book')} (student edition)"
     config.setdefault("execute", {})["execute_notebooks"] = "off"  # keep stored outputs, run nothing
-    if repository_url:
-        config.setdefault("repository", {})["url"] = repository_url
+    repository = config.setdefault("repository", {})
+    repository["url"] = repository_url
+    if tag:
+        repository["branch"] = tag
     header = "# Written by `python -m seqlib.course student`: edit the book's own _config.yml instead.\n"
     return header + yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
 
 
 _MARKER = ".seqlib-student-edition"
+# Tools for testing and grading the book, not for working through it.
+_TOOLING = {"pytest", "ruff", "nbval", "pytest-xdist", "hypothesis", "playwright", "otter-grader"}
+
+
+def _student_requirements(text: str) -> str:
+    """The book's requirements.txt without its test and grading tools: what a student needs."""
+    kept = []
+    for line in text.splitlines():
+        name = re.match(r"\s*([A-Za-z0-9_.\-]+)", line)
+        if name and not line.lstrip().startswith(("#", "-")) and name[1].lower() in _TOOLING:
+            continue
+        kept.append(line)
+    header = ("# The student edition's requirements (written by `python -m seqlib.course student`):\n"
+              "# seqlib from this folder (`-e .`, the book's version; it holds no solutions),\n"
+              "# the libraries the chapters compare against, JupyterLab, and Jupyter Book.\n")
+    return header + "\n".join(kept) + "\n"
+
+
+def _student_readme(title: str, version: str, repository_url: str) -> str:
+    return f"""# {title} — student edition
+
+The chapters of *{title}* (version {version}) with the exercises' solutions removed: each
+exercise is followed by an empty cell to answer in. This folder holds everything needed to
+work through it: the chapters (`chapters/`), the library they import (`seqlib/`, the book's
+version, with no solutions in it) and the requirements.
+
+## Install and open a chapter
+
+On Python 3.11:
+
+```bash
+python3.11 -m venv .venv && source .venv/bin/activate
+pip install -r requirements.txt
+jupyter lab chapters/05_rnn_scratch.ipynb
+```
+
+On Linux, `pip` installs PyTorch's CUDA build (several GB); it runs the chapters, on the CPU.
+For the CPU-only wheel (about 200 MB), install it first from PyTorch's CPU index:
+`pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu`.
+
+Without installing anything: each chapter's *launch* button opens it on Colab or Binder from
+{repository_url}; on Colab, the chapter's first cell installs seqlib from there.
+
+## Licence
+
+Code (seqlib, the code cells) under the MIT licence, text under CC BY-SA 4.0 (see `LICENSE`).
+"""
 
 
 def write_student_edition(book: str | Path, out: str | Path, repository_url: str | None = None
                           ) -> dict[str, StudentReport]:
     """Write the student edition of the book in ``book`` into the folder ``out``.
 
-    Copies ``_config.yml`` (execution off), ``_toc.yml``, the top-level ``.md`` pages (their
-    solutions removed too), ``*.bib`` and ``chapters/`` with every notebook made by
-    :func:`student_notebook`. ``out`` must be empty, new, or an earlier edition (replaced).
-    Returns one report per notebook; raises ValueError before writing anything if a notebook
-    has an unmatched solution directive.
+    Copies ``_config.yml`` (execution off; launch buttons on ``repository_url``, by default the
+    book's ``[tool.seqlib-book] student-repository`` setting), ``_toc.yml``, ``_static/``, the
+    top-level ``.md`` pages (their solutions removed too), ``*.bib`` and ``chapters/`` with every
+    notebook made by :func:`student_notebook` (an empty answer cell after each exercise; the
+    Colab cell installs seqlib from ``repository_url`` at the release tag). So that the edition
+    stands alone, it also gets ``seqlib/`` and ``pyproject.toml`` (the package holds no
+    solutions), a ``requirements.txt`` without test tools, a README that says how to install
+    it, the licences and the Binder environment. ``out`` must be empty, new, or an earlier
+    edition (replaced). Returns one report per notebook; raises ValueError before writing
+    anything if a notebook has an unmatched solution directive.
     """
+    from seqlib import edition
+
     book, out = Path(book).resolve(), Path(out).resolve()
     for required in ("_config.yml", "_toc.yml"):
         if not (book / required).is_file():
             raise ValueError(f"{book} is not a book folder: it has no {required}")
     if out == book or book.is_relative_to(out) or out.is_relative_to(book / "chapters"):
         raise ValueError(f"OUT_DIR {out} must not be the book, contain it, or lie in its chapters/")
+    settings = edition.settings(book) if (book / "pyproject.toml").is_file() else None
+    repository_url = repository_url or (settings.student_repository if settings else None)
+    tag = settings.tag if settings else None
     notebooks = sorted(p for p in (book / "chapters").rglob("*.ipynb")
                        if ".ipynb_checkpoints" not in p.parts)
     editions = {}
     for path in notebooks:  # everything is checked before anything is written
         rel = path.relative_to(book).as_posix()
-        editions[rel] = student_notebook(nbformat.read(path, as_version=4), rel)
+        nb, report = student_notebook(nbformat.read(path, as_version=4), rel, answer_cells=True)
+        if repository_url and tag and any(edition.COLAB_TAG in c.metadata.get("tags", []) for c in nb.cells):
+            edition.sync_notebook(nb, repository_url, tag)
+        editions[rel] = nb, report
     pages = {p.name: _student_page(p.read_text(), p.name) for p in sorted(book.glob("*.md"))
-             if p.name != "README.md"}
+             if p.name not in ("README.md", "CONTRIBUTING.md", "CHANGELOG.md")}
     if out.exists() and any(out.iterdir()):
         if not (out / _MARKER).is_file():
             raise ValueError(f"{out} is not empty and holds no earlier student edition; "
@@ -207,18 +296,34 @@ def write_student_edition(book: str | Path, out: str | Path, repository_url: str
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
     (out / _MARKER).write_text("written by python -m seqlib.course student\n")
-    (out / "_config.yml").write_text(_student_config((book / "_config.yml").read_text(), repository_url))
+    config_text = (book / "_config.yml").read_text()
+    (out / "_config.yml").write_text(_student_config(config_text, repository_url, tag))
     shutil.copy2(book / "_toc.yml", out / "_toc.yml")
     for bib in book.glob("*.bib"):
         shutil.copy2(bib, out / bib.name)
     for page, text in pages.items():
         (out / page).write_text(text)
-    shutil.copytree(book / "chapters", out / "chapters",
-                    ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints", "__pycache__"))
+    skip = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.egg-info")
+    shutil.copytree(book / "chapters", out / "chapters", ignore=shutil.ignore_patterns(
+        "*.ipynb", ".ipynb_checkpoints", "__pycache__"))
     for rel, (nb, _) in editions.items():
         nbformat.write(nb, out / rel)
     for page in (out / "chapters").rglob("*.md"):
         page.write_text(_student_page(page.read_text(), page.relative_to(out).as_posix()))
+    # What makes it stand alone: the book's styling, seqlib, requirements, licences, Binder.
+    for folder in ("_static", "seqlib", "binder", "LICENSES"):
+        if (book / folder).is_dir():
+            shutil.copytree(book / folder, out / folder, ignore=skip)
+    for name in ("pyproject.toml", "LICENSE"):
+        if (book / name).is_file():
+            shutil.copy2(book / name, out / name)
+    if (book / "requirements.txt").is_file():
+        (out / "requirements.txt").write_text(_student_requirements((book / "requirements.txt").read_text()))
+    import yaml
+
+    title = (yaml.safe_load(config_text) or {}).get("title", "the book")
+    (out / "README.md").write_text(_student_readme(title, settings.version if settings else "?",
+                                                   repository_url or "the edition's repository"))
     return {rel: report for rel, (_, report) in editions.items()}
 
 
