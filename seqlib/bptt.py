@@ -42,7 +42,7 @@ lets a from-scratch RNN train about as fast as ``torch.nn.RNN`` (``bench/rnn_spe
 
 >>> A, h0 = torch.randn(2, 5, 3), torch.zeros(2, 3)
 >>> W = torch.randn(3, 3) * 0.5
->>> torch.allclose(tanh_recurrence(A, h0, W), rnn_loop(A, h0, W))
+>>> torch.allclose(tanh_recurrence(A, h0, W), rnn_loop(A, h0, W), atol=1e-6)  # float32 rounding
 True
 """
 from __future__ import annotations
@@ -50,10 +50,32 @@ from __future__ import annotations
 import torch
 from torch.autograd.function import once_differentiable
 
-__all__ = ["rnn_loop", "tanh_recurrence", "TanhRecurrence"]
+__all__ = ["rnn_loop", "tanh_recurrence", "TanhRecurrence", "SECOND_BACKWARD", "explain_second_backward"]
+
+SECOND_BACKWARD = "backward through the graph a second time"  # in PyTorch's own message
+
+
+def explain_second_backward(err: RuntimeError) -> RuntimeError:
+    """PyTorch's "backward through the graph a second time" error, explained for recurrent state.
+
+    Its advice, ``retain_graph=True``, makes the usual cause worse: a state carried from the
+    previous minibatch without :func:`seqlib.train.detach` keeps that minibatch's graph, and
+    every step backpropagates through all earlier ones. Returns the ``RuntimeError`` to raise
+    ``from err`` (callers check ``SECOND_BACKWARD in str(err)`` first).
+
+    >>> explain_second_backward(RuntimeError("Trying to backward through the graph a second time"))
+    RuntimeError('the recurrent state still holds the graph of an earlier minibatch: detach the state between minibatches (truncated BPTT), e.g. state = seqlib.train.detach(state) before each forward pass; retain_graph=True would backpropagate through every earlier minibatch instead')
+    """
+    return RuntimeError("the recurrent state still holds the graph of an earlier minibatch: detach the "
+                        "state between minibatches (truncated BPTT), e.g. state = seqlib.train.detach(state) "
+                        "before each forward pass; retain_graph=True would backpropagate through every "
+                        "earlier minibatch instead")
 
 
 def _check(A: torch.Tensor, h0: torch.Tensor, W_hh: torch.Tensor) -> None:
+    for value, name in ((A, "A"), (h0, "h0"), (W_hh, "W_hh")):
+        if not isinstance(value, torch.Tensor):
+            raise TypeError(f"{name} must be a tensor, got {type(value).__name__}")
     if A.dim() != 3:
         raise ValueError(f"A must be (B, T, H), got shape {tuple(A.shape)}")
     B, T, H = A.shape
@@ -103,7 +125,10 @@ class TanhRecurrence(torch.autograd.Function):
     @staticmethod
     @once_differentiable
     def backward(ctx, dH: torch.Tensor):
-        H_all, h0, W_hh = ctx.saved_tensors  # (T, B, H), (B, H), (H, H)
+        try:
+            H_all, h0, W_hh = ctx.saved_tensors  # (T, B, H), (B, H), (H, H)
+        except RuntimeError as err:  # freed by an earlier backward: an undetached carried state
+            raise explain_second_backward(err) from err
         dH = dH.transpose(0, 1)  # (T, B, H): dL/dh_t from the loss, time-major like H_all
         # dZ starts as tanh'(z_t) = 1 - h_t^2 for all steps at once; going back in time, each
         # step multiplies in the gradient reaching h_t, turning it into dL/dz_t.

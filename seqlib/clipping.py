@@ -17,7 +17,7 @@ __all__ = ["grad_norm", "clip_gradients"]
 
 def grad_norm(params) -> torch.Tensor:
     r"""Global L2 norm :math:`\sqrt{\sum_p \lVert g_p \rVert^2}` of all gradients, as torch computes it."""
-    grads = [p.grad for p in params if p.grad is not None]
+    grads = [p.grad for p in validate.parameters(params, "params") if p.grad is not None]
     if not grads:
         return torch.tensor(0.0)
     per_tensor = torch.stack([torch.linalg.vector_norm(g) for g in grads])  # (num_params,)
@@ -38,7 +38,7 @@ def clip_gradients(params, max_norm: float) -> float:
     (5.0, tensor([0.6000, 0.8000]))
     """
     validate.real(max_norm, "max_norm", low=0, low_open=True)
-    params = list(params)
+    params = validate.parameters(params, "params")
     total = grad_norm(params)  # 0-d tensor
     scale = max_norm / (total + 1e-6)  # < 1 exactly when the norm exceeds max_norm
     if scale < 1:

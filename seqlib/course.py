@@ -20,6 +20,21 @@
     and code alike) and the outputs of exercise cells cleared. Every other stored output is
     kept and the copy's ``_config.yml`` turns build-time execution off, so building it runs no
     code. ``--build`` then runs ``jupyter-book build OUT_DIR``.
+
+``python -m seqlib.course assignment CHAPTER OUT_DIR [--seed N]``
+    Write an otter-grader assignment from a chapter's exercises and run ``otter assign``: the
+    student notebook lands in ``OUT_DIR/dist/student/``, the autograder zip in
+    ``OUT_DIR/dist/autograder/`` (:mod:`seqlib.assignment`; hidden cases are drawn anew).
+
+``python -m seqlib.course grade AUTOGRADER_ZIP SUBMISSIONS_DIR OUT.csv [--timeout S]``
+    Grade every notebook in SUBMISSIONS_DIR with the autograder, without Docker, one process
+    and time limit per submission, into one CSV row each.
+
+``python -m seqlib.course sync``
+    Write the book's one setting (``pyproject.toml``: ``[project] version`` and
+    ``[tool.seqlib-book] repository``) into every place derived from it: each chapter's Colab
+    cell (install at the release tag, hidden from the page), ``_config.yml``'s launch buttons,
+    ``CITATION.cff`` and the README's BibTeX (:mod:`seqlib.edition`). ``--check`` only reports.
 """
 from __future__ import annotations
 
@@ -118,6 +133,19 @@ def main(argv: list[str] | None = None) -> int:
     run_cmd.add_argument("--timeout", type=int, default=600, help="seconds per cell")
     chk = sub.add_parser("check", help="report notebooks unfit to commit, and prose numbers no cell prints")
     chk.add_argument("notebooks", nargs="+")
+    asg = sub.add_parser("assignment", help="write an otter-grader assignment from a chapter's exercises")
+    asg.add_argument("chapter", help="05, 05_rnn_scratch or chapters/05_rnn_scratch.ipynb")
+    asg.add_argument("out_dir", help="folder for the master notebook and otter's dist/")
+    asg.add_argument("--book", default=".", help="the book's folder (default: the current one)")
+    asg.add_argument("--seed", type=int, help="draw the hidden cases from this seed (default: a fresh one)")
+    grd = sub.add_parser("grade", help="grade a folder of submissions into a CSV, without Docker")
+    grd.add_argument("autograder", help="the autograder zip `assignment` wrote")
+    grd.add_argument("submissions", help="a folder of .ipynb submissions, one per student")
+    grd.add_argument("out_csv", help="the CSV to write")
+    grd.add_argument("--timeout", type=float, default=600, help="seconds per submission")
+    syn = sub.add_parser("sync", help="write the repository URL and version into notebooks, config, citation")
+    syn.add_argument("--book", default=".", help="the book's folder (default: the current one)")
+    syn.add_argument("--check", action="store_true", help="only report what disagrees (exit 1 if anything)")
     stu = sub.add_parser("student", help="write (and build) the student edition of the book")
     stu.add_argument("out_dir", help="folder to write the edition into (new, empty or an earlier edition)")
     stu.add_argument("--book", default=".", help="the book's folder (default: the current one)")
@@ -129,6 +157,34 @@ def main(argv: list[str] | None = None) -> int:
         for nb_path in args.notebooks:
             seconds = execute(nb_path, args.timeout)
             print(f"{nb_path}: executed in {seconds:.1f} s")
+        return 0
+    if args.command in ("assignment", "grade"):
+        from seqlib import assignment
+
+        try:
+            if args.command == "grade":
+                rows = assignment.grade_folder(args.autograder, args.submissions, args.out_csv, args.timeout)
+                for row in rows:
+                    print(f"{row['submission']}: {row['points']}/{row['possible']} {row['error']}".rstrip())
+                print(f"grades written to {args.out_csv}")
+                return 0
+            report = assignment.build_assignment(args.chapter, args.out_dir, args.book, args.seed)
+        except (ValueError, RuntimeError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        print(f"master notebook: {report.master}\nstudent notebook: {report.student}\n"
+              f"autograder: {report.autograder}\n{report.points} autograded points in "
+              f"{len(report.graded)} question(s); graded by hand: {', '.join(report.manual) or 'none'}")
+        return 0
+    if args.command == "sync":
+        from seqlib import edition
+
+        if args.check:
+            found = edition.problems(args.book)
+            print("\n".join(found) or "everything agrees with pyproject.toml")
+            return 1 if found else 0
+        changed = edition.sync(args.book)
+        print("\n".join(f"synced {name}" for name in changed) or "nothing to change")
         return 0
     if args.command == "student":
         try:

@@ -80,6 +80,8 @@ def cache_dir() -> Path:
 
 def sha1_of(path: str | os.PathLike) -> str:
     """SHA-1 hex digest of a file, read in 1 MiB blocks."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
     digest = hashlib.sha1()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -160,6 +162,8 @@ def preprocess(raw: str) -> str:
     >>> preprocess("It's 1898--The Time!")
     'it s the time '
     """
+    if not isinstance(raw, str):
+        raise TypeError(f"raw must be a str (the text), got {type(raw).__name__}")
     return re.sub("[^A-Za-z]+", " ", raw).lower()
 
 

@@ -61,6 +61,10 @@ def adjust_logits(logits: torch.Tensor, temperature: float = 1.0, top_k: int | N
     validate.real(temperature, "temperature", low=0, low_open=True)
     validate.integer(top_k, "top_k", minimum=1, optional=True)
     validate.real(top_p, "top_p", low=0, high=1, low_open=True, optional=True)
+    if not isinstance(logits, torch.Tensor) or not logits.is_floating_point() or logits.dim() == 0:
+        got = (f"a {logits.dtype} tensor of shape {tuple(logits.shape)}" if isinstance(logits, torch.Tensor)
+               else type(logits).__name__)
+        raise TypeError(f"logits must be a floating-point tensor (..., V), got {got}")
     logits = logits / temperature  # (..., V)
     if top_k is not None:
         k = min(top_k, logits.shape[-1])  # clamp: asking for more tokens than exist keeps all

@@ -89,7 +89,11 @@ class Vocab:
     ) -> None:
         if isinstance(tokens, str):
             raise ValueError("tokens must be a list of tokens, got a str; call tokenize(text) first")
-        tokens = list(tokens)
+        try:
+            tokens = list(tokens)
+        except TypeError:
+            raise TypeError("tokens must be a list of tokens (str) or of lines of tokens, "
+                            f"got {type(tokens).__name__}") from None
         if tokens and all(isinstance(t, (list, tuple)) for t in tokens):
             tokens = [t for line in tokens for t in line]  # flatten a list of lines, as D2L does
         if not tokens:

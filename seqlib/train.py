@@ -33,6 +33,7 @@ from torch import nn
 
 from seqlib import validate
 from seqlib.batching import random_windows, sequential_streams
+from seqlib.bptt import SECOND_BACKWARD, explain_second_backward
 from seqlib.clipping import clip_gradients, grad_norm  # noqa: F401 (re-exported: chapters import them from here)
 from seqlib.evaluation import evaluate_perplexity, nll_stats  # noqa: F401 (re-exported)
 from seqlib.lm import map_state
@@ -133,11 +134,15 @@ def cosine_lr(base_lr: float, done: float) -> float:
     >>> cosine_lr(0.1, 0.0), cosine_lr(0.1, 0.5) == 0.05, cosine_lr(0.1, 1.0)
     (0.1, True, 0.0)
     """
+    validate.real(base_lr, "base_lr", low=0)
+    validate.real(done, "done", low=0, high=1)
     return base_lr * 0.5 * (1 + math.cos(math.pi * done))
 
 
 def print_progress(history: History) -> None:
     """A :func:`fit` callback: print one line for the epoch just finished (opt-in progress)."""
+    if not isinstance(history, History):
+        raise TypeError(f"history must be a History (what fit passes its callback), got {type(history).__name__}")
     print(f"epoch {history.epoch[-1]:3d}  train ppl {history.train_ppl[-1]:7.3f}  val ppl "
           f"{history.val_ppl[-1]:7.3f}  |grad| {history.grad_norm_mean[-1]:.3f}  "
           f"{history.seconds[-1]:6.1f} s", file=sys.stdout, flush=True)
@@ -152,6 +157,10 @@ def _make_optimizer(params, config: TrainConfig) -> torch.optim.Optimizer:
 
 def epoch_batches(train_ids: torch.Tensor, config: TrainConfig, generator: torch.Generator):
     """One epoch's minibatches as :func:`fit` draws them: random windows, or sequential streams at a random offset."""
+    if not isinstance(config, TrainConfig):
+        raise TypeError(f"config must be a TrainConfig, got {type(config).__name__}")
+    if not isinstance(generator, torch.Generator):
+        raise TypeError(f"generator must be a torch.Generator, got {type(generator).__name__}")
     B, T = config.batch_size, config.num_steps
     if config.partitioning == "random":
         return random_windows(train_ids, B, T, generator=generator)
@@ -190,6 +199,10 @@ def fit(model: nn.Module, train_ids, val_ids, config: TrainConfig, callback=None
     >>> len(history.val_ppl), history.best_epoch in (1, 2)
     (2, True)
     """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module (e.g. an RNNLM), got {type(model).__name__}")
+    if not isinstance(config, TrainConfig):
+        raise TypeError(f"config must be a TrainConfig, got {type(config).__name__}")
     train_ids = validate.token_ids(train_ids, "train_ids")
     val_ids = None if val_ids is None else validate.token_ids(val_ids, "val_ids", min_len=2)
     if callback is None and config.progress:
@@ -229,7 +242,12 @@ def fit(model: nn.Module, train_ids, val_ids, config: TrainConfig, callback=None
                     logits, state = model(X, state)  # (B, T, V)
                     loss = F.cross_entropy(logits.flatten(0, 1), Y.flatten())  # mean over B*T tokens
                     optimizer.zero_grad(set_to_none=True)
-                    loss.backward()
+                    try:
+                        loss.backward()
+                    except RuntimeError as err:  # a model that keeps its state undetached inside
+                        if SECOND_BACKWARD not in str(err):
+                            raise
+                        raise explain_second_backward(err) from err
                     try:  # the global norm before clipping; equal to clip_gradients (tested)
                         norm = float(nn.utils.clip_grad_norm_(params, max_norm, error_if_nonfinite=True))
                     except RuntimeError as err:

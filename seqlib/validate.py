@@ -33,7 +33,7 @@ import numpy as np
 import torch
 
 __all__ = ["integer", "real", "choice", "token_ids", "array", "tensor", "labels", "items",
-           "sentences", "same_length", "same_shape"]
+           "sentences", "same_length", "same_shape", "parameters", "function"]
 
 
 def _is_int(value: Any) -> bool:
@@ -116,7 +116,7 @@ def token_ids(ids: Any, name: str = "ids", *, vocab_size: int | None = None, min
         try:
             tensor_ = torch.as_tensor(ids)
         except (TypeError, ValueError, RuntimeError) as err:
-            raise ValueError(f"{wanted}: {err}") from None
+            raise ValueError(f"{wanted}, got {type(ids).__name__}: {err}") from None
         if tensor_.numel() == 0:
             tensor_ = tensor_.long()  # torch.as_tensor([]) is float32; an empty list is just empty
     if tensor_.dtype.is_floating_point or tensor_.dtype.is_complex or tensor_.dtype == torch.bool:
@@ -217,3 +217,31 @@ def same_shape(a: np.ndarray, b: np.ndarray, name_a: str = "target", name_b: str
     """Raise unless two arrays have the same shape."""
     if a.shape != b.shape:
         raise ValueError(f"{name_a} and {name_b} must have the same shape, got {a.shape} and {b.shape}")
+
+
+def parameters(params: Any, name: str = "params") -> list[torch.Tensor]:
+    """A list of tensors (``model.parameters()``, a list or a tuple of them); else ``TypeError``.
+
+    >>> len(parameters(torch.nn.Linear(2, 3).parameters()))
+    2
+    """
+    if isinstance(params, torch.Tensor):
+        return [params]
+    if isinstance(params, (str, bytes)):
+        raise TypeError(f"{name} must be an iterable of tensors (e.g. model.parameters()), got a str")
+    try:
+        listed = list(params)
+    except TypeError:
+        raise TypeError(f"{name} must be an iterable of tensors (e.g. model.parameters()), "
+                        f"got {type(params).__name__}") from None
+    for k, p in enumerate(listed):
+        if not isinstance(p, torch.Tensor):
+            raise TypeError(f"{name} must be an iterable of tensors, got {type(p).__name__} at item {k}")
+    return listed
+
+
+def function(fn: Any, name: str, what: str = "a function") -> Any:
+    """Return ``fn`` if it is callable (a function or a class); else ``TypeError`` naming ``name``."""
+    if not callable(fn):
+        raise TypeError(f"{name} must be {what}, got {type(fn).__name__}")
+    return fn

@@ -105,3 +105,147 @@ def test_student_code_that_raises_is_reported_not_propagated():
     result = checks.check_perplexity(broken)
     assert not result.passed and "RuntimeError: not implemented yet" in result.message
     assert repr(result) == result.message and not bool(result)
+
+
+# --- issue 17: the messages tell the truth about the mistake ------------------------------------
+
+class _ReLUCell(RNNScratch):  # relu where tanh belongs: differs from step 0 on
+    def forward(self, X, state=None):
+        h = self.begin_state(X.shape[0]) if state is None else state
+        outs = []
+        for t in range(X.shape[1]):
+            h = torch.relu(X[:, t] @ self.W_xh + h @ self.W_hh + self.b_h)
+            outs.append(h)
+        return torch.stack(outs, 1), h
+
+
+def test_cell_check_names_the_first_step_that_differs_and_the_largest_separately():
+    message = checks.check_rnn_cell(_ReLUCell).message
+    assert "case 1" in message and "differ first at time step 0 " in message
+    assert "the largest difference is" in message
+
+    class IgnoresState(RNNScratch):  # with a given state, its very first output is already wrong
+        def forward(self, X, state=None):
+            return super().forward(X, None)
+
+    message = checks.check_rnn_cell(IgnoresState).message
+    assert "case 3 (a given initial state)" in message and "differ first at time step 0 " in message
+
+
+def test_cell_check_first_step_is_not_the_step_of_the_largest_difference():
+    class LateError(RNNScratch):  # correct for two steps, then adds a small, growing error
+        def forward(self, X, state=None):
+            out, h = super().forward(X, state)
+            bump = torch.zeros_like(out)
+            bump[:, 2:] = 1e-3 * torch.arange(1, out.shape[1] - 1, dtype=out.dtype)[None, :, None]
+            return out + bump, h + bump[:, -1]
+
+    message = checks.check_rnn_cell(LateError).message
+    assert "differ first at time step 2 " in message and "at time step 4 " in message
+
+
+def test_gru_and_lstm_checks_report_steps_too():
+    class GRUReLU(GRUScratch):
+        def __init__(self, d, h):
+            super().__init__(d, h, reset_after=False)
+
+        def forward(self, X, state=None):
+            out, h = super().forward(X, state)
+            return out.relu(), h
+
+    message = checks.check_gru_cell(GRUReLU).message
+    assert "differ first at time step 0 " in message
+
+    class LSTMSwapped(LSTMScratch):  # returns (c, h) instead of (h, c)
+        def forward(self, X, state=None):
+            out, (h, c) = super().forward(X, state)
+            return out, (c, h)
+
+    message = checks.check_lstm_cell(LSTMSwapped).message
+    assert "the final h differs" in message
+
+
+def _mean_of_sequences(logits, targets):
+    return float(torch.stack([torch.exp(F.cross_entropy(l, t)) for l, t in zip(logits, targets)]).mean())
+
+
+def test_perplexity_check_names_the_mistake_made():
+    def softmax_then_log(logits, targets):
+        p = logits.softmax(-1).gather(-1, targets[..., None]).squeeze(-1)
+        return float(torch.exp(-p.log().mean()))
+
+    def no_exp(logits, targets):
+        return float(F.cross_entropy(logits.flatten(0, 1), targets.flatten()))
+
+    def base_two(logits, targets):
+        return 2 ** float(F.cross_entropy(logits.flatten(0, 1), targets.flatten()))
+
+    expected = {_mean_of_sequences: "that is the mean of per-sequence perplexities",
+                softmax_then_log: "that is softmax then log: a probability underflows",
+                no_exp: "the mean NLL without the exp", base_two: "2 ** (mean NLL in nats)"}
+    for fn, named in expected.items():
+        message = checks.check_perplexity(fn).message
+        assert named in message, (fn.__name__, message)
+        assert "overflow" not in message
+
+
+def test_perplexity_check_has_a_padding_case():
+    def counts_padding(logits, targets, ignore_index=None):
+        return metrics.perplexity(logits, targets)
+
+    def pads_in_denominator(logits, targets, ignore_index=None):
+        keep = targets != (-100 if ignore_index is None else ignore_index)
+        nll = F.cross_entropy(logits.flatten(0, 1).double(), targets.flatten(), reduction="none")
+        return float(torch.exp(nll[keep.flatten()].sum() / targets.numel()))
+
+    result = checks.check_perplexity(counts_padding)
+    assert not result.passed and "a batch with padding" in result.message
+    assert "padding counted as tokens" in result.message
+    assert "counted in the number of tokens" in checks.check_perplexity(pads_in_denominator).message
+    assert checks.check_perplexity(metrics.perplexity).cases_run == 7
+    plain = checks.check_perplexity(lambda l, t: metrics.perplexity(l, t))
+    assert plain.passed and "ignore_index" in plain.message
+
+
+def test_single_case_runners_for_hidden_tests():
+    g = torch.Generator().manual_seed(5)
+    logits, targets = torch.randn(3, 4, 6, generator=g, dtype=torch.float64), torch.randint(0, 6, (3, 4), generator=g)
+    assert checks.perplexity_case(metrics.perplexity, logits, targets).passed
+    bad = checks.perplexity_case(_mean_of_sequences, logits, targets, description="hidden")
+    assert "case 1 (hidden)" in bad.message and "per-sequence" in bad.message
+    assert checks.cell_case(LSTMScratch, "lstm", 2, 3, 2, 3, initial_state=True, seed=4).passed
+    assert "time step 0" in checks.cell_case(_ReLUCell, "rnn", 2, 3, 2, 3, seed=4).message
+    assert checks.clip_case(clip_gradients, [(2, 2), (3,)], 4.0, 0.5, seed=2).passed
+    with pytest.raises(ValueError, match="kind must be one of"):
+        checks.cell_case(RNNScratch, "transformer", 1, 1, 1, 1)
+    with pytest.raises(ValueError, match="num_steps must be an int >= 1, got 0"):
+        checks.cell_case(RNNScratch, "rnn", 1, 0, 1, 1)
+
+
+def test_forgetting_to_detach_is_explained():
+    from seqlib.lm import RNNLM
+
+    for cell in (RNNScratch(5, 8),):
+        model = RNNLM(cell, 5)
+        state = None
+        with pytest.raises(RuntimeError, match=r"detach the state between minibatches \(truncated BPTT\)"):
+            for _ in range(2):
+                X = torch.randint(0, 5, (2, 4))
+                logits, state = model(X, state)  # the mistake: state not detached
+                F.cross_entropy(logits.flatten(0, 1), X.flatten()).backward()
+
+
+def test_fit_explains_a_model_that_keeps_its_state_attached():
+    from seqlib.lm import RNNLM
+    from seqlib.train import TrainConfig, fit
+
+    class Sticky(RNNLM):  # keeps the last state inside, undetached, and starts from it
+        def forward(self, X, state=None):
+            logits, self.kept = super().forward(X, getattr(self, "kept", None))
+            return logits, self.kept
+
+    model = Sticky(GRUScratch(4, 6), 4)
+    ids = torch.arange(200) % 4
+    with pytest.raises(RuntimeError, match="detach the state between minibatches") as info:
+        fit(model, ids, None, TrainConfig(epochs=1, batch_size=2, num_steps=5))
+    assert "retain_graph=True" in str(info.value)  # named as what not to do
