@@ -30,7 +30,7 @@ half the width of its 95 % interval). A paired bootstrap narrows the interval of
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -91,6 +91,9 @@ def _matrix(stats: Sequence[Additive]) -> tuple[np.ndarray, Callable[[np.ndarray
 
 
 def _check(stats: Sequence[Additive], name: str) -> list[Additive]:
+    if isinstance(stats, (str, bytes)) or not isinstance(stats, Iterable):
+        raise TypeError(f"{name} must be a sequence of statistics (one per item, e.g. NLLStats), "
+                        f"got {type(stats).__name__}")
     stats = list(stats)
     if not stats:
         raise ValueError(f"{name} is empty; the bootstrap needs at least one item")
