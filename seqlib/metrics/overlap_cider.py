@@ -7,7 +7,16 @@ first: lowercase, punctuation removed); ``res[id]`` holds exactly one caption.
 Convention traps: this is CIDEr-**D** (Gaussian length penalty with :math:`\sigma=6`, clipped
 TF-IDF, scaled by 10), the variant everyone reports as "CIDEr". The IDF comes from the
 references of the evaluated set itself, so an image's score depends on the other images in
-the set, and a set of one image scores 0 (every IDF is :math:`\log 1 = 0`).
+the set. With this in-set IDF (pycocoevalcap's only mode) a set of one
+image has every IDF equal to :math:`\log 1 = 0`, so its score is
+undefined; pycocoevalcap returns 0 without a warning. CIDEr's author
+(R. Vedantam, tylin/coco-caption issues #9 and #10) says the in-set
+computation "does not work" for one image and points to his fork's
+option of fixed IDF values computed on MS-COCO (``df_mode`` with
+``coco-val-df``); with such a fixed table one caption can be scored.
+seqlib implements the in-set mode only, so :func:`cider` and
+:func:`cider_per_id` refuse a single image. An n-gram that occurs in every
+image's references also gets IDF 0 and counts for nothing.
 """
 from __future__ import annotations
 
@@ -44,12 +53,17 @@ def _tfidf(counts: Counter, doc_freq: Counter, log_n_images: float):
 
 def _check(gts, res) -> tuple[list, dict, dict]:
     if not isinstance(gts, dict) or not isinstance(res, dict):
-        raise ValueError(f"gts and res must be dicts id -> list of strings, got {type(gts).__name__} and {type(res).__name__}")
+        bad = "gts" if not isinstance(gts, dict) else "res"
+        raise ValueError(f"{bad} must be a dict id -> list of strings, got {type(gts if bad == 'gts' else res).__name__}")
     if gts.keys() != res.keys():
         raise ValueError(f"gts and res must have the same ids; only in gts: {sorted(map(str, gts.keys() - res.keys()))[:5]}, "
                          f"only in res: {sorted(map(str, res.keys() - gts.keys()))[:5]}")
     if not gts:
         raise ValueError("cider needs at least one id, got empty dicts")
+    if len(gts) == 1:
+        raise ValueError(f"cider is undefined for a single image (id {next(iter(gts))!r}): its IDF is "
+                         "log(1/1) = 0 for every n-gram, so every score would be 0 (pycocoevalcap returns 0 "
+                         "silently). CIDEr is a consensus measure over a set: score the whole test set at once")
     refs, hyps = {}, {}
     for key in gts:
         r = [gts[key]] if isinstance(gts[key], str) else list(gts[key])
@@ -103,8 +117,10 @@ def cider_per_id(gts: dict, res: dict) -> dict:
     meaning="Consensus with the reference captions, weighting n-grams that are rare across the set's images (TF-IDF).",
     use_when="Image or video captioning with several references per item (COCO).",
     hides=("Needs several references per item (a consensus measure); the IDF comes from the evaluated "
-           "set's references, so scores change with the set, and a set of one item scores 0 (every "
-           "IDF is log 1)."),
+           "set's references, so scores change with the set; with that "
+           "in-set IDF a single item is undefined (every IDF is "
+           "log 1 = 0): refused (a fixed IDF table, e.g. MS-COCO's, "
+           "would avoid it)."),
     range="[0, 10]",
     higher_is_better=True,
     reference="pycocoevalcap.cider.Cider",

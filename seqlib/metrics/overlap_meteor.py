@@ -82,7 +82,7 @@ def _match(hyp: list[tuple[int, str]], ref: list[tuple[int, str]], candidates):
 
 
 def _tokens(x, name: str) -> list[str]:
-    if isinstance(x, str) or not all(isinstance(t, str) for t in x):
+    if x is None or isinstance(x, str) or not isinstance(x, (list, tuple)) or not all(isinstance(t, str) for t in x):
         raise ValueError(f"{name} must be a list of token strings (pre-tokenized), got {x!r}")
     return [t.lower() for t in x]
 
@@ -126,6 +126,8 @@ def _chunks(alignment: list[tuple[int, int]]) -> int:
     range="[0, 1)",
     higher_is_better=True,
     reference="nltk.translate.meteor_score.meteor_score (its synonym stage only where WordNet is installed)",
+    options=("wordnet: 'auto' (NLTK's WordNet if installed), None (no synonym stage) or an object with "
+             "synsets(word) (NLTK wordnet)",),
 )
 def meteor(reference_tokens, hypothesis_tokens, wordnet="auto") -> float:
     r"""NLTK-METEOR of one tokenized hypothesis against one or several tokenized references.
@@ -142,8 +144,10 @@ def meteor(reference_tokens, hypothesis_tokens, wordnet="auto") -> float:
     >>> round(meteor(["the", "cat", "sitting"], ["the", "cat", "sat"], wordnet=None), 6)
     0.625
     """
-    if len(reference_tokens) > 0 and not isinstance(reference_tokens, str) \
-            and all(isinstance(r, (list, tuple)) for r in reference_tokens):
+    if not isinstance(reference_tokens, (list, tuple)):
+        raise ValueError(f"reference_tokens must be a list of token strings, pre-tokenized (or a list of such lists), got "
+                         f"{type(reference_tokens).__name__}: {reference_tokens!r:.60}")
+    if len(reference_tokens) > 0 and all(isinstance(r, (list, tuple)) for r in reference_tokens):
         return max(meteor(r, hypothesis_tokens, wordnet) for r in reference_tokens)
     n_hyp = len(_tokens(hypothesis_tokens, "hypothesis_tokens"))
     n_ref = len(_tokens(reference_tokens, "reference_tokens"))
