@@ -134,8 +134,12 @@ def balanced_accuracy(
     ``sklearn.metrics.balanced_accuracy_score`` does, with its warning left out). A constant
     prediction, and chance, score :math:`1/K`. ``adjusted=True`` rescales to
     :math:`(\mathrm{BA} - 1/K)/(1 - 1/K)`, so that chance is 0; it needs two classes in
-    ``target`` (scikit-learn returns -inf with one). Equals torchmetrics' default
-    ``multiclass_accuracy`` (``average="macro"``), a trap for those who wanted accuracy.
+    ``target`` (with one, scikit-learn returns NaN if that class is fully
+    recalled, BA = 1, and -inf otherwise). Equals torchmetrics' default
+    ``multiclass_accuracy`` (``average="macro"``), a trap for those who
+    wanted accuracy, when every predicted class occurs in ``target``;
+    torchmetrics counts a class only predicted as recall 0 (target
+    ``[0, 0, 1, 1]``, pred ``[0, 2, 1, 1]``, 3 classes: 0.5, here 0.75).
 
     >>> balanced_accuracy([0, 0, 0, 0, 0, 0, 0, 0, 0, 1], [0] * 10)  # accuracy is 0.9
     0.5
@@ -197,8 +201,11 @@ def cohen_kappa(
 
     which for ``weights=None`` is :math:`(p_o - p_e)/(1 - p_e)`. Range [-1, 1], higher is
     better, 0 for chance. Symmetric in its two arguments. Equals
-    ``sklearn.metrics.cohen_kappa_score``, except where scikit-learn returns NaN with a warning
-    (no item with a listed label, or both labellings constant and equal): this refuses there.
+    ``sklearn.metrics.cohen_kappa_score``, except where it is undefined,
+    which this refuses: both labellings constant and equal (scikit-learn
+    returns NaN with a warning), or no item with a listed label
+    (scikit-learn 1.9 raises ValueError "At least one label in labels
+    must be present in y1").
 
     >>> round(cohen_kappa([0, 1, 2, 2, 1, 0, 2, 1], [0, 2, 2, 2, 0, 0, 1, 1]), 6)
     0.44186

@@ -13,7 +13,9 @@ refused (scikit-learn only warns).
   unbounded: one confident mistake can dominate it.
 - :func:`calibration_error`: the binned gap between stated confidence and observed frequency
   (ECE, Naeini et al. 2015; Guo et al. 2017), torchmetrics' ``binary_calibration_error``. Not a
-  proper score: a model that always predicts the base rate is perfectly calibrated.
+  proper score: a model that always predicts the evaluation set's base
+  rate is perfectly calibrated (ECE 0); another rate, such as the
+  training set's, scores the difference.
 """
 
 from __future__ import annotations
@@ -104,11 +106,17 @@ def _binary_positive(y: np.ndarray, pos_label: Any) -> np.ndarray:
 
 @metric(
     task=_CLS,
-    formula=r"\frac{1}{N}\sum_{i=1}^{N} \tfrac12\sum_{k}\big(\mathbf 1(y_i = k) - p_{ik}\big)^2",
+    formula=(
+        r"\frac{1}{N}\sum_{i=1}^{N} c\sum_{k}"
+        r"\big(\mathbf 1(y_i = k) - p_{ik}\big)^2,"
+        r"\ c = \tfrac12 \text{ (binary) or } 1"
+    ),
     meaning="Mean squared error of the predicted probabilities against the 0/1 truth.",
     use_when="Judging probabilities (forecasts, risk scores); a proper score, bounded, forgiving of rare big mistakes.",
     hides="Dominated by the common class on imbalanced data; mixes calibration and sharpness in one number.",
-    range="[0, 1] (binary; scale_by_half=False: [0, 2])",
+    range=(
+        "[0, 1] (binary); [0, 2] for 3+ classes or scale_by_half=False"
+    ),
     higher_is_better=False,
     reference="sklearn.metrics.brier_score_loss",
     options=(
@@ -240,10 +248,16 @@ def log_loss(
 
 @metric(
     task=_CLS,
-    formula=r"\sum_{b=1}^{B} \frac{|B_b|}{N}\,\big|\mathrm{acc}(B_b) - \mathrm{conf}(B_b)\big|",
+    formula=(
+        r"\sum_{b=1}^{S} \frac{n_b}{N}\,"
+        r"\big|\mathrm{acc}_b - \mathrm{conf}_b\big|"
+    ),
     meaning="Average gap between stated probability and observed frequency, over equal-width probability bins.",
     use_when="Checking whether predicted probabilities can be taken at face value (calibration).",
-    hides="Depends on the number of bins; not a proper score (always predicting the base rate scores 0).",
+    hides=(
+        "Depends on the number of bins; not a proper score (always "
+        "predicting the evaluation set's base rate scores 0)."
+    ),
     range="[0, 1]",
     higher_is_better=False,
     reference="torchmetrics.functional.classification.binary_calibration_error",
@@ -290,22 +304,22 @@ def calibration_error(
     validate.choice(norm, "norm", ("l1", "l2", "max"))
     edges = torch.linspace(
         0, 1, n_bins + 1, dtype=torch.float64
-    ).numpy()  # (B + 1,) torch's exact edges
+    ).numpy()  # (S + 1,) torch's exact edges, S = n_bins
     index = (
         np.searchsorted(edges, p, side="right") - 1
-    )  # (N,) bucketize(right=True) - 1; p = 1 -> B
-    count = np.bincount(index, minlength=n_bins + 1)  # (B + 1,)
+    )  # (N,) bucketize(right=True) - 1; p = 1 -> S
+    count = np.bincount(index, minlength=n_bins + 1)  # (S + 1,)
     safe = np.maximum(count, 1)
     conf = (
         np.bincount(index, weights=p, minlength=n_bins + 1) / safe
-    )  # (B + 1,) 0 in empty bins
+    )  # (S + 1,) 0 in empty bins
     acc = (
         np.bincount(
             index, weights=y.astype(np.float64), minlength=n_bins + 1
         )
         / safe
-    )  # (B + 1,)
-    gap, share = np.abs(acc - conf), count / len(p)  # (B + 1,) each
+    )  # (S + 1,)
+    gap, share = np.abs(acc - conf), count / len(p)  # (S + 1,) each
     if norm == "l1":
         return float(gap @ share)
     if norm == "max":

@@ -12,8 +12,9 @@ not metrics; they are not in the registry.
 ``drop_intermediate`` removes points that do not change the curve's shape: on the ROC curve
 the collinear ones (scikit-learn's default, ``True``); on the PR and DET curves the points
 strictly inside a run of equal true-positive counts (default ``False``, as scikit-learn).
-Undefined curves (one class only) are refused with a message, where scikit-learn warns and
-returns NaN.
+Undefined curves (one class only) are refused with a message, where
+scikit-learn warns and returns NaN rates (ROC, DET) or, for a PR curve
+without positives, sets recall to 1.
 """
 
 from __future__ import annotations

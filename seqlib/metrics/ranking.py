@@ -172,9 +172,11 @@ def roc_auc(
 
     ``max_fpr`` in (0, 1]: the area under the curve up to that false-positive rate, standardised
     by McClish (1989) to :math:`\tfrac12\big(1 + \frac{A - m^2/2}{m - m^2/2}\big)` so that chance
-    is 0.5 and a perfect ranker 1 (binary input only, as scikit-learn). Multi-label input and
-    ``average``: see the module docstring. Equals ``sklearn.metrics.roc_auc_score``; refuses one
-    class only (scikit-learn warns and returns NaN), NaN/inf scores, empty or ragged input.
+    is 0.5 and a perfect ranker 1 (not for multiclass, as scikit-learn).
+    Multi-label input and ``average``: see the module docstring. Equals
+    ``sklearn.metrics.roc_auc_score``; refuses one class only
+    (scikit-learn warns and returns NaN), NaN/inf scores, empty or ragged
+    input.
 
     >>> roc_auc([0, 0, 1, 1], [0.1, 0.6, 0.35, 0.8])
     0.75
