@@ -82,9 +82,9 @@ def test_inputs_lists_arrays_tensors():
 def test_point_validation():
     with pytest.raises(ValueError, match="same shape"):
         mae([1.0, 2.0], [1.0])
-    with pytest.raises(ValueError, match="NaN or infinite"):
+    with pytest.raises(ValueError, match="target must be finite, got NaN"):
         rmse([1.0, np.nan], [1.0, 2.0])
-    with pytest.raises(ValueError, match="NaN or infinite"):
+    with pytest.raises(ValueError, match="prediction must be finite, got infinite"):
         smape([1.0, 2.0], [np.inf, 2.0])
     with pytest.raises(ValueError, match="empty"):
         mae([], [])
@@ -141,11 +141,11 @@ def test_crps_gaussian_random():
 def test_crps_validation():
     with pytest.raises(ValueError, match=r"obs.shape \+ \(M,\)"):
         crps_ensemble([0.3, 2.0], [[0, 1]])
-    with pytest.raises(ValueError, match=r"obs.shape \+ \(M,\)"):
-        crps_ensemble([0.3, 2.0], [0.0, 1.0])
+    np.testing.assert_allclose(crps_ensemble([0.3, 2.0], [0.0, 1.0]), [0.3, 1.0])  # shaped like obs: a point
+    # forecast, the absolute error (properscoring's "deterministic" case)
     with pytest.raises(ValueError, match="at least 2 members"):
         crps_ensemble([0.3], [[1.0]], fair=True)
-    with pytest.raises(ValueError, match="NaN or infinite"):
+    with pytest.raises(ValueError, match="ensemble must be finite, got NaN"):
         crps_ensemble([0.3], [[np.nan, 1.0]])
     with pytest.raises(ValueError, match="empty"):
         crps_ensemble([0.3], np.zeros((1, 0)))
@@ -153,3 +153,68 @@ def test_crps_validation():
         crps_gaussian(1.0, 0.0, -1.0)
     with pytest.raises(ValueError, match="broadcast"):
         crps_gaussian([1.0, 2.0], [0.0, 0.0, 0.0], 1.0)
+
+
+# --- MASE (utilsforecast 0.2.17 as the reference) ------------------------------------------------
+
+def _utilsforecast_mase(target, prediction, train, season):
+    """utilsforecast.losses.mase on long data frames built from (H, D) / (T, D) arrays, per series."""
+    import pandas as pd
+    from utilsforecast.losses import mase as uf_mase
+
+    target, prediction, train = (np.asarray(a, dtype=float).reshape(len(a), -1) for a in (target, prediction, train))
+    n_train, n_series = train.shape
+    train_df = pd.DataFrame({"unique_id": np.tile(np.arange(n_series), n_train),
+                             "ds": np.repeat(np.arange(n_train), n_series), "y": train.ravel()})
+    test_df = pd.DataFrame({"unique_id": np.tile(np.arange(n_series), len(target)),
+                            "ds": np.repeat(np.arange(len(target)) + n_train, n_series),
+                            "y": target.ravel(), "model": prediction.ravel()})
+    return uf_mase(test_df, ["model"], season, train_df).sort_values("unique_id")["model"].to_numpy()
+
+
+def test_mase_worked_vector_and_utilsforecast():
+    from seqlib.metrics import mase
+
+    # train 1, 2, 4, 3: one-step naive errors 1, 2, 1 (mean 4/3); forecast errors 1, 0 (MAE 0.5)
+    assert mase([3.0, 5.0], [2.0, 5.0], [1.0, 2.0, 4.0, 3.0], season=1) == pytest.approx(0.375)
+    # season 2: seasonal differences 4 - 1 = 3, 3 - 2 = 1 (mean 2)
+    assert mase([3.0, 5.0], [2.0, 5.0], [1.0, 2.0, 4.0, 3.0], season=2) == pytest.approx(0.25)
+    rng = np.random.default_rng(3)
+    train, target, pred = rng.normal(size=(40, 3)), rng.normal(size=(6, 3)), rng.normal(size=(6, 3))
+    for season in (1, 4, 12):
+        expected = _utilsforecast_mase(target, pred, train, season)
+        np.testing.assert_allclose(mase(target, pred, train, season, multioutput="raw_values"), expected, rtol=RTOL)
+        assert mase(target, pred, train, season) == pytest.approx(expected.mean(), rel=RTOL)
+    assert mase([0.0, 0.0], [0.0, 0.0], [0.0, 1.0, 0.0], season=1) == 0.0  # zeros in target: fine (MAPE is not)
+
+
+def test_mase_edges_are_refused_by_name():
+    from seqlib.metrics import mase
+
+    with pytest.raises(ValueError, match="zero denominator"):
+        mase([1.0], [2.0], [5.0, 5.0, 5.0], season=1)  # utilsforecast: inf
+    with pytest.raises(ValueError, match="zero denominator"):
+        mase([1.0], [2.0], [1.0, 2.0, 1.0, 2.0], season=2)  # exactly periodic training series
+    with pytest.raises(ValueError, match="train needs more than season = 24 observations"):
+        mase([1.0], [2.0], np.arange(24.0), season=24)
+    with pytest.raises(ValueError, match="season must be an int >= 1, got 0"):
+        mase([1.0], [2.0], [1.0, 2.0], season=0)
+    with pytest.raises(ValueError, match="season must be an int >= 1, got 1.0"):
+        mase([1.0], [2.0], [1.0, 2.0], season=1.0)
+    with pytest.raises(ValueError, match="train must have one column per series"):
+        mase([[1.0, 2.0]], [[2.0, 2.0]], [[1.0], [2.0]], season=1)
+    with pytest.raises(ValueError, match="train must be an array of real numbers .*got a str"):
+        mase([1.0], [2.0], "1 2 3", season=1)
+    with pytest.raises(ValueError, match="train must be finite, got NaN"):
+        mase([1.0], [2.0], [1.0, np.nan, 3.0], season=1)
+    with pytest.raises(ValueError, match="target is empty"):
+        mase([], [], [1.0, 2.0], season=1)
+
+
+def test_point_metrics_refuse_strings():  # issue 17: "1" used to become 1.0
+    with pytest.raises(ValueError, match="target must be an array of real numbers .*got strings such as '1'"):
+        mae(["1", "2"], [1.0, 2.0])
+    with pytest.raises(ValueError, match="prediction must be an array of real numbers .*got booleans"):
+        rmse([1.0, 2.0], [True, False])
+    with pytest.raises(ValueError, match=r"alpha must be in \[0, 1\], got '0.5'"):
+        pinball_loss([1.0], [1.0], alpha="0.5")

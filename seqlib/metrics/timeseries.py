@@ -1,26 +1,27 @@
-r"""Forecasting metrics: point errors (MAE, RMSE, MAPE, sMAPE, R²), quantiles, and CRPS.
+r"""Forecasting metrics for point forecasts: MAE, RMSE, MAPE, sMAPE, R², pinball loss and MASE.
 
-Point metrics take ``(target, prediction)`` of shape ``(N,)`` or ``(N, D)`` (``D`` series or
-outputs) and follow scikit-learn: each output is scored on its own, then the outputs are
-averaged (``multioutput="uniform_average"``) or returned (``"raw_values"``). Probabilistic
-metrics return one score per observation, as properscoring and scoringrules do.
+Point metrics take ``(target, prediction)`` of shape ``(N,)`` or ``(N, D)`` (``N`` time steps,
+``D`` series or outputs) and follow scikit-learn: each output is scored on its own, then the
+outputs are averaged (``multioutput="uniform_average"``) or returned (``"raw_values"``).
+Probabilistic scores (CRPS, intervals, log and energy scores) live in :mod:`.probabilistic`
+and are re-exported here.
 
 Convention traps named in the docstrings: MAPE is a fraction (not %) and undefined at zero
 targets; sMAPE has several forms (this is M4's, 0-200 %); R² is not the squared correlation;
-the CRPS of an ensemble has a standard and a "fair" estimator.
+MASE divides by the in-sample MAE of the *seasonal* naive forecast on the training series.
+Strings, booleans, ``None``, NaN and infinity are refused by name.
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
-import torch
 
 from seqlib import validate
 
+from ._numbers import numbers
+from .probabilistic import crps_ensemble, crps_gaussian  # noqa: F401 (re-exported: they lived here)
 from .registry import metric
 
-__all__ = ["mae", "rmse", "mape", "smape", "r2_score", "pinball_loss", "crps_ensemble", "crps_gaussian"]
+__all__ = ["mae", "rmse", "mape", "smape", "r2_score", "pinball_loss", "mase", "crps_ensemble", "crps_gaussian"]
 
 _POINT = "forecasting"
 
@@ -29,8 +30,8 @@ _MULTIOUTPUT = ("uniform_average", "raw_values")
 
 def _pair(target, prediction) -> tuple[np.ndarray, np.ndarray]:
     """Both inputs as float64 arrays of the same shape, (N,) or (N, D)."""
-    y = validate.array(target, "target")
-    y_hat = validate.array(prediction, "prediction")
+    y = numbers(target, "target")
+    y_hat = numbers(prediction, "prediction")
     if y.ndim not in (1, 2):
         raise ValueError(f"target must be (N,) or (N, D), got shape {y.shape}")
     validate.same_shape(y, y_hat)
@@ -39,8 +40,7 @@ def _pair(target, prediction) -> tuple[np.ndarray, np.ndarray]:
 
 def _average(per_output: np.ndarray, multioutput: str):
     """Average the per-output scores (a float), or return them (an array), as scikit-learn."""
-    if multioutput not in _MULTIOUTPUT:
-        raise ValueError(f"multioutput must be one of {_MULTIOUTPUT}, got {multioutput!r}")
+    validate.choice(multioutput, "multioutput", _MULTIOUTPUT)
     per_output = np.atleast_1d(per_output)  # (D,)
     return per_output if multioutput == "raw_values" else float(per_output.mean())
 
@@ -214,93 +214,71 @@ def pinball_loss(target, prediction, alpha: float = 0.5, multioutput: str = "uni
     >>> round(pinball_loss([3, -0.5, 2, 7, 0], [2.5, 0.0, 2, 8, 0.5], alpha=0.9), 6)
     0.13
     """
-    if not 0.0 <= alpha <= 1.0:
-        raise ValueError(f"alpha must be a quantile level in [0, 1], got {alpha}")
+    alpha = validate.real(alpha, "alpha", low=0, high=1)  # a quantile level
     y, y_hat = _pair(target, prediction)
     e = y - y_hat  # (N,) or (N, D)
     loss = np.where(e >= 0, alpha * e, (alpha - 1.0) * e)  # same shape
     return _average(loss.mean(axis=0), multioutput)
 
 
+
+
 @metric(
     task=_POINT,
-    formula=r"\frac1M\sum_i|x_i-y|-\frac{1}{2M^2}\sum_{i,j}|x_i-x_j|",
-    meaning="The distance between the ensemble's distribution and the observation; MAE for a single member.",
-    use_when="Scoring probabilistic (ensemble or sample-based) forecasts with one number in the target's units.",
-    hides="The standard estimator favours small ensembles' under-dispersion; use fair=True to compare ensemble sizes.",
+    formula=(r"\frac{\frac1{T'}\sum_{j=1}^{T'} |y_j-\hat y_j|}"
+             r"{\frac1{T-m}\sum_{t=m+1}^{T} |x_t-x_{t-m}|}"),
+    meaning="The forecast's MAE divided by the in-sample MAE of the seasonal naive forecast (period m) on the training series.",
+    use_when="Comparing accuracy across series of different scales, or series with zeros, where MAPE fails (M4).",
+    hides=("Depends on the training window and the season chosen; below 1 means better than the in-sample "
+           "naive forecast, not than a naive forecast of the test period."),
     range="[0, inf)",
     higher_is_better=False,
-    reference="properscoring.crps_ensemble; scoringrules.crps_ensemble(estimator='fair')",
+    reference="utilsforecast.losses.mase",
+    options=("season: the seasonal period m of the naive forecast; 1 is the random walk (utilsforecast seasonality, "
+             "sktime sp)",
+             "multioutput: 'uniform_average' (mean of the per-series "
+             "MASE; sktime's uniform_average differs, it divides the "
+             "averaged MAE by the averaged naive MAE) or 'raw_values'"),
 )
-def crps_ensemble(obs, ensemble, fair: bool = False):
-    r"""CRPS of an ensemble forecast, one score per observation (lower is better).
+def mase(target, prediction, train, season, multioutput: str = "uniform_average"):
+    r"""Mean absolute scaled error (Hyndman & Koehler 2006) with a seasonal period :math:`m`.
 
-    :math:`\mathrm{CRPS}=\frac1M\sum_i|x_i-y|-\frac{1}{2M^2}\sum_{i,j}|x_i-x_j|`, the
-    standard estimator (the empirical CDF of the members), as ``properscoring.crps_ensemble``.
-    ``fair=True`` divides the spread term by :math:`2M(M-1)` instead, an unbiased estimate of
-    the CRPS of the distribution the members are drawn from (``scoringrules.crps_ensemble(...,
-    estimator="fair")``; its default ``"qd"`` estimator equals the standard one, its ``"akr"``
-    differs). Sorting the members makes the pair sum linear:
-    :math:`\sum_{i,j}|x_i-x_j| = 2\sum_{i=1}^M (2i-M-1)\,x_{(i)}`, so the cost is
-    :math:`O(M\log M)`, not :math:`O(M^2)`.
+    :math:`\mathrm{MASE} = \mathrm{MAE}(y, \hat y) \,/\, \frac{1}{T-m}\sum_{t=m+1}^{T}
+    |x_t - x_{t-m}|`, where :math:`y, \hat y` cover a horizon of :math:`T'` steps,
+    :math:`x_1..x_T` is the *training* series and the denominator is the in-sample MAE of the
+    seasonal naive forecast "same time one season ago". Per series it equals
+    ``utilsforecast.losses.mase(..., seasonality=m)``; for one series, or with
+    ``multioutput="raw_values"``, also sktime's ``mean_absolute_scaled_error(..., sp=m)``.
+    Two differences from sktime: for several series sktime's ``uniform_average`` divides the
+    averaged MAE by the averaged naive MAE, where this function averages the per-series MASE
+    (sktime's docstring example: 0.181818 there, 0.195489 here); and sktime floors a zero
+    denominator at machine epsilon, where this function raises. Below 1: better, on average,
+    than that naive forecast was in-sample. Scale-free, and defined at zero targets (unlike
+    MAPE).
 
     Args:
-        obs: observations, shape ``S`` (any shape, a scalar included).
-        ensemble: members on the last axis, shape ``S + (M,)``.
+        target, prediction: shape ``(T',)`` for one series, or ``(T', D)`` for ``D`` series.
+        train: the training series, ``(T,)`` or ``(T, D)``, oldest first, with :math:`T > m`.
+        season: the period :math:`m\ge1` (24 for hourly data with a daily cycle; 1 = random walk).
+        multioutput: ``"uniform_average"`` (mean of the per-series MASE) or ``"raw_values"``.
 
-    Returns a float for a scalar observation, else an array of shape ``S``.
+    Raises ``ValueError`` when a training series has no seasonal difference (:math:`T \le m`)
+    or a zero denominator (a series that repeats exactly every :math:`m` steps: utilsforecast
+    returns inf or NaN there), and for NaN/inf, strings and mismatched shapes.
 
-    >>> crps_ensemble([0.3, 2.0], [[0, 0.5, 1, -0.2], [1, 1.5, 1.2, 3]]).round(6).tolist()
-    [0.16875, 0.43125]
+    >>> mase([3.0, 5.0], [2.0, 5.0], train=[1.0, 2.0, 4.0, 3.0], season=1)  # 0.5 / (4 / 3)
+    0.375
     """
-    y = validate.array(obs, "obs")
-    x = validate.array(ensemble, "ensemble")
-    if x.ndim != y.ndim + 1 or x.shape[:-1] != y.shape:
-        raise ValueError(f"ensemble must have shape obs.shape + (M,) = {y.shape} + (M,), got {x.shape}")
-    m = x.shape[-1]
-    if fair and m < 2:
-        raise ValueError(f"the fair CRPS needs at least 2 members, got {m}")
-    x = np.sort(x, axis=-1)  # (..., M) a sorted copy, so the in-place steps below are safe
-    rank_weight = 2.0 * np.arange(1, m + 1) - m - 1  # (M,) 2i - M - 1
-    half_pair_sum = x @ rank_weight  # (...,) = 1/2 sum_ij |x_i - x_j|
-    x -= y[..., None]  # (..., M) x_i - y
-    np.abs(x, out=x)  # (..., M) |x_i - y|
-    spread = half_pair_sum / (m * (m - 1) if fair else m * m)  # (...,)
-    crps = x.mean(axis=-1) - spread  # (...,)
-    return float(crps) if crps.ndim == 0 else crps
-
-
-@metric(
-    task=_POINT,
-    formula=r"\sigma\left[z(2\Phi(z)-1)+2\varphi(z)-\tfrac{1}{\sqrt\pi}\right],\ z=\tfrac{y-\mu}{\sigma}",
-    meaning="The CRPS of a normal forecast, in closed form.",
-    use_when="Models that output a mean and a standard deviation.",
-    hides="Assumes the forecast really is Gaussian; rewards sharpness only when calibrated.",
-    range="[0, inf)",
-    higher_is_better=False,
-    reference="properscoring.crps_gaussian; scoringrules.crps_normal",
-)
-def crps_gaussian(obs, mu, sigma):
-    r"""CRPS of a Gaussian forecast :math:`N(\mu, \sigma^2)`, in closed form, per observation.
-
-    :math:`\sigma\,[z(2\Phi(z)-1) + 2\varphi(z) - 1/\sqrt\pi]` with :math:`z=(y-\mu)/\sigma`
-    (``properscoring.crps_gaussian``, ``scoringrules.crps_normal``). As :math:`\sigma\to0` it
-    becomes :math:`|y-\mu|`, the absolute error of a point forecast; ``sigma=0`` returns that.
-    Inputs broadcast; a float comes back when all are scalars.
-
-    >>> round(crps_gaussian(1.7, 0.5, 2.0), 6)
-    0.746312
-    """
-    y, mu_, sd = (validate.array(v, name) for v, name in ((obs, "obs"), (mu, "mu"), (sigma, "sigma")))
-    if np.any(sd < 0):
-        raise ValueError("sigma must be >= 0 (a standard deviation)")
-    try:
-        y, mu_, sd = np.broadcast_arrays(y, mu_, sd)
-    except ValueError:
-        raise ValueError(f"obs, mu and sigma must broadcast, got shapes {y.shape}, {mu_.shape}, {sd.shape}") from None
-    point = sd == 0
-    z = np.divide(y - mu_, sd, out=np.zeros_like(y), where=~point)  # standardised error
-    erf = torch.special.erf(torch.from_numpy(np.asarray(z / math.sqrt(2.0)))).numpy()  # 2 Phi(z) - 1
-    pdf = np.exp(-0.5 * z**2) / math.sqrt(2.0 * math.pi)  # phi(z)
-    crps = np.where(point, np.abs(y - mu_), sd * (z * erf + 2.0 * pdf - 1.0 / math.sqrt(math.pi)))
-    return float(crps) if crps.ndim == 0 else crps
+    season = validate.integer(season, "season", minimum=1)
+    y, y_hat = _pair(target, prediction)
+    x = numbers(train, "train", ndim=y.ndim)
+    if x.shape[1:] != y.shape[1:]:
+        raise ValueError(f"train must have one column per series of target, {y.shape[1:]}, got shape {x.shape}")
+    if x.shape[0] <= season:
+        raise ValueError(f"train needs more than season = {season} observations for a seasonal difference, "
+                         f"got {x.shape[0]}")
+    scale = np.abs(x[season:] - x[:-season]).mean(axis=0)  # (D,) or () in-sample seasonal-naive MAE
+    if np.any(scale == 0):
+        raise ValueError(f"mase is undefined: the seasonal naive forecast (season {season}) is exact on train "
+                         f"(zero denominator) for {int(np.sum(scale == 0))} series; use mae instead")
+    return _average(np.abs(y - y_hat).mean(axis=0) / scale, multioutput)
