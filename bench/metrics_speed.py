@@ -1,55 +1,67 @@
 """Time seqlib's metrics against the fastest reference implementation, side by side.
 
-Run: ``python bench/metrics_speed.py [--rounds 5]``. Each workload runs seqlib and the
-reference in interleaved rounds in one process (so a busy machine slows both alike), after one
-warm-up call each (numba JIT, caches), and prints the median times and their ratio
-(seqlib / reference). The goal is every ratio <= 2. A row whose seqlib function is not written
-yet prints "not available yet". The script also checks that both sides give the same value.
+Run: ``python bench/metrics_speed.py [--only FAMILY ...] [--rounds 5]``. The workloads come from
+the per-family case files ``bench/speed/<family>.py``; each defines ``rows(rng)`` returning a
+list of ``(label, module, name, call_ours, call_reference, reference_name)`` (see
+``bench/speed/__init__.py``). Each workload runs seqlib and the reference in interleaved rounds
+in one process (so a busy machine slows both alike), after one warm-up call each (numba JIT,
+caches), and prints the median times and their ratio (seqlib / reference). The goal is every
+ratio <= 1.0: no metric slower than its fastest reference. A row whose seqlib function is not
+written yet prints "not available yet". The last column checks that both sides give the same
+value (rtol 1e-6; arrays and tuples are compared element by element).
 """
+
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import statistics
+import sys
 import time
+import warnings
+from pathlib import Path
 
 import numpy as np
 
+SPEED_DIR = Path(__file__).resolve().parent / "speed"
 
-def synthetic_pairs(n_pairs: int = 10_000, vocab: int = 5_000, edit_rate: float = 0.2, seed: int = 0):
-    """Reference / hypothesis sentence pairs: Zipf words, 15-35 words each, ~20% word edits."""
-    rng = np.random.default_rng(seed)
-    cdf = np.cumsum(1.0 / np.arange(1, vocab + 1))
-    pool = iter(np.searchsorted(cdf / cdf[-1], rng.random(40 * n_pairs)).tolist())  # Zipf word ids
-    refs, hyps = [], []
-    for _ in range(n_pairs):
-        ref = [f"w{next(pool)}" for _ in range(rng.integers(15, 36))]
-        hyp = []
-        for w, u in zip(ref, rng.random(len(ref)), strict=True):
-            if u < edit_rate / 3:  # substitution
-                hyp.append(f"w{next(pool)}")
-            elif u < 2 * edit_rate / 3:  # deletion
-                continue
-            elif u < edit_rate:  # insertion after the word
-                hyp += [w, f"w{next(pool)}"]
-            else:
-                hyp.append(w)
-        refs.append(" ".join(ref))
-        hyps.append(" ".join(hyp))
-    return refs, hyps
+
+def families() -> list[str]:
+    """The family case files present in bench/speed/, in alphabetical order."""
+    return sorted(
+        p.stem
+        for p in SPEED_DIR.glob("*.py")
+        if not p.stem.startswith("_") and p.stem != "common"
+    )
+
+
+def family_rows(family: str) -> list[tuple]:
+    """The rows of ``bench/speed/<family>.py``, built with a fresh ``default_rng(0)``."""
+    if str(SPEED_DIR.parent) not in sys.path:
+        sys.path.insert(0, str(SPEED_DIR.parent))
+    module = importlib.import_module(f"speed.{family}")
+    return module.rows(np.random.default_rng(0))
 
 
 def seqlib_function(module: str, name: str):
     """seqlib.metrics.<module>.<name>, or None if it is not written yet."""
     try:
-        return getattr(importlib.import_module(f"seqlib.metrics.{module}"), name)
+        return getattr(
+            importlib.import_module(f"seqlib.metrics.{module}"), name
+        )
     except (ImportError, AttributeError):
         return None
 
 
-def race(ours, reference, rounds: int) -> tuple[float, float, object, object]:
+def race(
+    ours, reference, rounds: int
+) -> tuple[float, float, object, object]:
     """Median wall time of ``ours()`` and ``reference()`` over interleaved rounds, and their values."""
-    value_ours, value_ref = ours(), reference()  # warm-up (JIT, caches), and the values to compare
+    value_ours, value_ref = (
+        ours(),
+        reference(),
+    )  # warm-up (JIT, caches), and the values to compare
     t_ours, t_ref = [], []
     for _ in range(rounds):
         start = time.perf_counter()
@@ -58,53 +70,84 @@ def race(ours, reference, rounds: int) -> tuple[float, float, object, object]:
         start = time.perf_counter()
         reference()
         t_ref.append(time.perf_counter() - start)
-    return statistics.median(t_ours), statistics.median(t_ref), value_ours, value_ref
+    return (
+        statistics.median(t_ours),
+        statistics.median(t_ref),
+        value_ours,
+        value_ref,
+    )
+
+
+def agree(a, b, rtol: float = 1e-6) -> bool:
+    """Whether two values are equal within ``rtol``: numbers, arrays, or tuples/lists of them."""
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        return len(a) == len(b) and all(
+            agree(x, y, rtol) for x, y in zip(a, b, strict=True)
+        )
+    try:
+        a, b = (
+            np.asarray(a, dtype=np.float64),
+            np.asarray(b, dtype=np.float64),
+        )
+    except (TypeError, ValueError):
+        return a == b
+    return a.shape == b.shape and bool(
+        np.allclose(a, b, rtol=rtol, atol=0.0, equal_nan=True)
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5, help="interleaved timing rounds per workload")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=5,
+        help="interleaved timing rounds per workload",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="FAMILY",
+        choices=families(),
+        help="time only this family's case file (repeatable); default: all of "
+        + ", ".join(families()),
+    )
     args = parser.parse_args()
+    warnings.simplefilter(
+        "ignore"
+    )  # the references' UndefinedMetricWarning etc. would bury the table
 
-    import properscoring
-    import sacrebleu
-    import sklearn.metrics
-    import jiwer
-    from dtaidistance import dtw as dtai
-
-    rng = np.random.default_rng(0)
-    y = rng.random(1_000_000) < 0.3  # (1e6,) imbalanced labels
-    s = np.round(rng.normal(y * 0.8, 1.0), 3)  # (1e6,) scores, rounded so that ties occur
-    refs, hyps = synthetic_pairs()
-    obs = rng.normal(size=100_000)  # (1e5,)
-    ens = rng.normal(size=(100_000, 50))  # (1e5, 50) members on the last axis
-    walk_a = rng.normal(size=2_000).cumsum()  # (2000,)
-    walk_b = rng.normal(size=2_000).cumsum()  # (2000,)
-
-    rows = [
-        ("AUROC, 1e6 scores", "classification", "roc_auc",
-         lambda f: f(y, s), lambda: sklearn.metrics.roc_auc_score(y, s), "sklearn.roc_auc_score"),
-        ("average precision, 1e6", "classification", "average_precision",
-         lambda f: f(y, s), lambda: sklearn.metrics.average_precision_score(y, s), "sklearn.average_precision_score"),
-        ("WER, 10k sentence pairs", "speech", "wer",
-         lambda f: f(refs, hyps), lambda: jiwer.wer(refs, hyps), "jiwer.wer"),
-        ("corpus BLEU, 10k sentences", "overlap", "corpus_bleu",
-         lambda f: f(refs, hyps), lambda: sacrebleu.corpus_bleu(hyps, [refs]).score, "sacrebleu.corpus_bleu"),
-        ("CRPS, 1e5 x 50 ensemble", "timeseries", "crps_ensemble",
-         lambda f: np.mean(f(obs, ens)), lambda: np.mean(properscoring.crps_ensemble(obs, ens)),
-         "properscoring.crps_ensemble"),
-        ("DTW, 2000 x 2000", "trajectories", "dtw",
-         lambda f: f(walk_a, walk_b), lambda: dtai.distance_fast(walk_a, walk_b), "dtaidistance.distance_fast"),
-    ]
-    print(f"{'workload':<28} {'seqlib (s)':>11} {'reference (s)':>14} {'ratio':>6}  reference, values agree")
-    for label, module, name, call_ours, call_ref, ref_name in rows:
-        fn = seqlib_function(module, name)
-        if fn is None:
-            print(f"{label:<28} {'not available yet':>33}  ({ref_name})")
-            continue
-        t_ours, t_ref, v_ours, v_ref = race(lambda: call_ours(fn), call_ref, args.rounds)
-        agree = bool(np.isclose(float(v_ours), float(v_ref), rtol=1e-6, atol=0.0))
-        print(f"{label:<28} {t_ours:11.4f} {t_ref:14.4f} {t_ours / t_ref:6.2f}  {ref_name}, {agree}")
+    print(
+        f"goal: ratio <= 1.0 (seqlib / fastest reference); median of {args.rounds} interleaved rounds"
+    )
+    print(
+        f"{'workload':<34} {'seqlib (s)':>11} {'reference (s)':>14} {'ratio':>6}  reference, values agree"
+    )
+    slower = 0
+    for family in args.only or families():
+        for (
+            label,
+            module,
+            name,
+            call_ours,
+            call_ref,
+            ref_name,
+        ) in family_rows(family):
+            fn = seqlib_function(module, name)
+            if fn is None:
+                print(
+                    f"{label:<34} {'not available yet':>33}  ({ref_name})"
+                )
+                continue
+            t_ours, t_ref, v_ours, v_ref = race(
+                functools.partial(call_ours, fn), call_ref, args.rounds
+            )
+            ratio = t_ours / t_ref
+            slower += ratio > 1.0
+            print(
+                f"{label:<34} {t_ours:11.4f} {t_ref:14.4f} {ratio:6.2f}  {ref_name}, {agree(v_ours, v_ref)}"
+            )
+    print(f"{slower} workload(s) slower than the reference (goal: 0)")
 
 
 if __name__ == "__main__":

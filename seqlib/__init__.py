@@ -8,16 +8,22 @@ Every chapter of the book imports it. One concept per module:
 - :mod:`seqlib.models`    RNN / GRU / LSTM from scratch
 - :mod:`seqlib.bptt`      the RNN recurrence with a hand-written BPTT backward
 - :mod:`seqlib.lm`        :class:`~seqlib.lm.RNNLM`, a language model around any cell
+- :mod:`seqlib.deep`      stacked and bidirectional RNNs from the scratch cells
 - :mod:`seqlib.train`     truncated BPTT training (torch's clipping, a pure lr schedule, callbacks)
 - :mod:`seqlib.evaluation` exact perplexity of a text, from pooled NLL statistics
+- :mod:`seqlib.compression` a language model as a compressor: range coding, dynamic evaluation
 - :mod:`seqlib.clipping`  gradient clipping by global norm, written out (the teaching version)
 - :mod:`seqlib.decode`    greedy, sampling and beam search
 - :mod:`seqlib.ngram`     n-gram baselines
+- :mod:`seqlib.translation` an offline translation task (numbers written out), vocabularies, padding
+- :mod:`seqlib.encoder_decoder` the encoder-decoder interface and the masked cross-entropy
 - :mod:`seqlib.metrics`   the metric zoo
 - :mod:`seqlib.plot`      the plotting helpers chapters share
 - :mod:`seqlib.checks`    self-checks students run on their own implementations
 - :mod:`seqlib.course`    tools for authors and instructors (execute, check, student edition)
 - :mod:`seqlib.student`   the student edition: solutions removed, exercise outputs cleared
+- :mod:`seqlib.assignment` otter-grader assignments from a chapter's exercises; grading a folder
+- :mod:`seqlib.edition`   the one setting (repository URL, version) and what derives from it
 - :mod:`seqlib.validate`  argument validation and conversion, used by every public function
 - :mod:`seqlib.numerics`  the numerical code path, pinned so every x86-64 CPU gets the same floats
 """

@@ -19,7 +19,10 @@ NOT_METRICS = {"REGISTRY", "MetricInfo", "metric", "NLLStats", "CountStats", "Er
                "roc_curve", "precision_recall_curve", "spans", "tokenize_13a", "bleu_stats",
                "bleu_from_stats", "BleuStats", "corpus_stats", "chrf_stats", "ChrfStats",
                "meteor_alignment", "wordnet_available", "cider_per_id", "alignment", "Alignment",
-               "discounted_returns", "dtw_path"}
+               "discounted_returns", "dtw_path",
+               "span_report", "SpanReport", "span_counts", "error_groups", "ErrorGroups", "word_counts",
+               "det_curve",  # a curve, beside roc_curve and precision_recall_curve
+               "SampleEfficiency"}  # the result record of sample_efficiency
 
 
 def test_every_entry():
@@ -50,7 +53,8 @@ def test_registering_twice_fails():
 def test_diagnostics_have_no_direction():
     # A matrix of counts and a policy's entropy describe a model; neither has a better end.
     diagnostics = {name for name, info in REGISTRY.items() if info.higher_is_better is None}
-    assert diagnostics == {"confusion_matrix", "policy_entropy"}
+    # interval_coverage too: its target is the nominal level, and more coverage is not better
+    assert diagnostics == {"confusion_matrix", "policy_entropy", "interval_coverage"}
     assert {REGISTRY[name].direction for name in diagnostics} == {"diagnostic"}
     assert REGISTRY["accuracy"].direction == "higher is better"
     assert REGISTRY["wer"].direction == "lower is better"
