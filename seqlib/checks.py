@@ -9,12 +9,12 @@ use in tests or autograders.
 
 >>> from seqlib.metrics import perplexity
 >>> check_perplexity(perplexity)
-check_perplexity: all 7 cases agree with seqlib.
+check_perplexity: all 8 cases agree with seqlib.
 >>> def wrong(logits, targets):   # the mean of per-sequence perplexities
 ...     return float(torch.stack([torch.exp(torch.nn.functional.cross_entropy(l, t))
 ...                               for l, t in zip(logits, targets)]).mean())
 >>> print(check_perplexity(wrong).message)  # doctest: +ELLIPSIS
-check_perplexity: case 1 (...) differs: expected 12.9006, got 14.3339: that is the mean of per-sequence perplexities...
+check_perplexity: case 1 (two sequences, ...) differs: expected 9.70629, got 9.78697: that is the mean of per-sequence perplexities...
 
 The ``*_case`` functions run one case given explicitly; an autograder's hidden tests
 (:mod:`seqlib.assignment`) call them with cases made when the assignment is built, so that
@@ -109,11 +109,13 @@ def _perplexity_mistakes(logits: torch.Tensor, targets: torch.Tensor, ignore_ind
     mistakes = [
         ("softmax then log: a probability underflows to 0 and log(0) = -inf; use log_softmax",
          softmax_log),
-        ("the mean of per-sequence perplexities (the mistake of averaging per-batch "
-         "perplexities): corpus perplexity is exp(total NLL / total tokens)", sum(rows) / len(rows)),
+        (("the mean of per-sequence perplexities (averaging per-batch perplexities is the same "
+          "mistake): corpus perplexity is exp(total NLL / total tokens)"), sum(rows) / len(rows)),
         ("the mean of per-time-step perplexities: corpus perplexity is exp(total NLL / total tokens)",
          sum(steps) / len(steps)),
         ("the mean NLL without the exp (the cross-entropy in nats, not the perplexity)", mean),
+        ("the mean NLL in bits (log base 2), not the perplexity: perplexity is 2 ** bits = exp(nats)",
+         mean / math.log(2)),
         ("2 ** (mean NLL in nats): the base of the power must match the log's (exp for nats)", 2 ** mean),
     ]
     if ignore_index is not None:
@@ -169,6 +171,14 @@ def perplexity_case(fn: Callable, logits: torch.Tensor, targets: torch.Tensor,
 def _perplexity_cases(fn) -> Iterator[tuple]:
     """``(description, logits, targets, ignore_index)``: the cases :func:`check_perplexity` runs."""
     g = torch.Generator().manual_seed(1234)
+    cases = list(_drawn_perplexity_cases(fn, g))
+    # the per-sequence mistake (chapter 13's) is caught on the case whose label names it
+    yield from [c for c in cases if c[0].startswith("two sequences")]
+    yield from [c for c in cases if not c[0].startswith("two sequences")]
+
+
+def _drawn_perplexity_cases(fn, g: torch.Generator) -> Iterator[tuple]:
+    """The cases in the order they are drawn from ``g`` (so each case's numbers never move)."""
     shapes = [((2, 5, 7), "a small batch"), ((1, 1, 4), "a single token"),
               ((3, 8, 28), "a character-sized vocabulary")]
     for (B, T, V), what in shapes:
@@ -183,12 +193,18 @@ def _perplexity_cases(fn) -> Iterator[tuple]:
     yield "large logits (softmax then log underflows; use log_softmax)", big, yb, None
     short = torch.randn(2, 9, 6, generator=g, dtype=torch.float64)
     ys = torch.randint(0, 6, (2, 9), generator=g)  # (B, T)
-    yield "two sequences: corpus perplexity, not the mean of per-sequence perplexities", short, ys, None
+    yield "two sequences, shape (2, 9, 6): corpus perplexity pools the tokens of both", short, ys, None
     if "ignore_index" in _parameters(fn):
         padded = torch.randn(3, 6, 8, generator=g, dtype=torch.float64)  # (B, T, V)
         yp = torch.randint(1, 8, (3, 6), generator=g)  # (B, T); 0 is the padding id
         yp[0, 4:], yp[2, 2:] = 0, 0  # sequences of lengths 6, 4 and 2
         yield "a batch with padding (targets equal to ignore_index=0 are not tokens)", padded, yp, 0
+    huge = torch.randn(2, 10, 5, generator=g, dtype=torch.float64)  # (B, T, V) float64
+    yh = torch.randint(0, 5, (2, 10), generator=g)  # (B, T)
+    huge[0, 3] = 0.0
+    huge[0, 3, yh[0, 3]] = -760.0  # a gap of 760 nats: exp(-760) underflows to 0 even in float64
+    yield ("softmax then log in float64: a logit gap of 760 underflows exp even in float64 "
+           "(use log_softmax)"), huge, yh, None
 
 
 def _parameters(fn) -> tuple[str, ...]:
@@ -205,7 +221,8 @@ def check_perplexity(fn: Callable, rtol: float = 1e-5) -> CheckResult:
     ``B*T`` tokens, in nats. When ``fn`` has a parameter ``ignore_index``, a case with padding
     is run too (targets equal to it are not tokens). A wrong value is named when it is one of
     the usual mistakes: the mean of per-sequence (or per-batch) perplexities, softmax then log,
-    a missing exp, the wrong base, padding counted.
+    a missing exp, the wrong base, padding counted. Softmax then log is caught in float32 and
+    in float64 (a case whose target logit is 760 below the others: ``exp(-760)`` is 0 in both).
     """
     validate.function(fn, "fn")
     count = 0
@@ -228,7 +245,10 @@ def _copy_params(student: nn.Module, reference: nn.Module) -> str | None:
     theirs = dict(student.named_parameters())
     for name, value in reference.named_parameters():
         if name not in theirs:
-            return f"the cell has no parameter named {name!r} (D2L's names are expected: {sorted(dict(reference.named_parameters()))})"
+            hint = (" (b_hh exists only in torch's reset_after=True GRU; the textbook GRU is checked "
+                    "by check_gru_cell(cls), reset_after=False)") if name == "b_hh" else ""
+            return (f"the cell has no parameter named {name!r} (D2L's names are expected: "
+                    f"{sorted(dict(reference.named_parameters()))}){hint}")
         if tuple(theirs[name].shape) != tuple(value.shape):
             return f"parameter {name} has shape {tuple(theirs[name].shape)}, expected {tuple(value.shape)}"
         with torch.no_grad():
@@ -249,6 +269,66 @@ def _where_outputs_differ(got: torch.Tensor, want: torch.Tensor) -> str:
             f"difference is {float(per_step[worst]):.3g}, at time step {worst} (steps count from 0)")
 
 
+@torch.no_grad()
+def _gru_outputs(cell: GRUScratch, X: torch.Tensor, state, reset_after: bool, swap_z: bool) -> torch.Tensor:
+    """A GRU with ``cell``'s weights, in either reset convention, with ``z`` and ``1 - z`` swapped or not."""
+    h = cell.begin_state(X.shape[0]) if state is None else state  # (B, H)
+    outputs = []
+    for t in range(X.shape[1]):
+        x = X[:, t]  # (B, D)
+        r = torch.sigmoid(x @ cell.W_xr + h @ cell.W_hr + cell.b_r)  # (B, H)
+        z = torch.sigmoid(x @ cell.W_xz + h @ cell.W_hz + cell.b_z)  # (B, H)
+        if reset_after:
+            b_hh = cell.b_hh if cell.reset_after else 0.0
+            h_tilde = torch.tanh(x @ cell.W_xh + cell.b_h + r * (h @ cell.W_hh + b_hh))  # (B, H)
+        else:
+            h_tilde = torch.tanh(x @ cell.W_xh + (r * h) @ cell.W_hh + cell.b_h)  # (B, H)
+        z = 1 - z if swap_z else z
+        h = z * h + (1 - z) * h_tilde  # (B, H)
+        outputs.append(h)
+    return torch.stack(outputs, dim=1)  # (B, T, H)
+
+
+def _gru_hint(cell: GRUScratch, X: torch.Tensor, state, got: torch.Tensor) -> str:
+    """Name the GRU mistake whose outputs equal the student's: z swapped, or the other reset convention."""
+    other = "after the matmul, r * (h @ W_hh) (torch's GRU: reset_after=True)" if not cell.reset_after \
+        else "before the matmul, (r * h) @ W_hh (the textbook GRU: reset_after=False)"
+    wanted = "check_gru_cell(cls, reset_after=True)" if not cell.reset_after else "check_gru_cell(cls)"
+    extra = " (that form also has a bias b_hh (H,) inside: r * (h @ W_hh + b_hh))" if not cell.reset_after else ""
+    for reset_after, swap_z, hint in [
+            (cell.reset_after, True, "z and 1 - z are swapped: h_t = z * h_{t-1} + (1 - z) * h~_t"),
+            (not cell.reset_after, False, f"the reset gate is applied {other}; if you meant that "
+                                          f"form, check it with {wanted}" + extra),
+            (not cell.reset_after, True, f"z and 1 - z are swapped, and the reset gate is applied {other}")]:
+        if torch.allclose(got.detach(), _gru_outputs(cell, X, state, reset_after, swap_z), atol=1e-6):
+            return f": {hint}"
+    return ""
+
+
+def _state_problem(got, want) -> str | None:
+    """What is wrong with the student's final state ``got`` against the reference's ``want``."""
+    pair = isinstance(want, tuple)
+    if pair and not isinstance(got, (tuple, list)):
+        return f"the state should be the pair (h, c); got a single {type(got).__name__}"
+    if pair and len(got) != 2:
+        return f"the state should be the pair (h, c); got a {type(got).__name__} of {len(got)}"
+    if not pair and isinstance(got, (tuple, list)):  # a 1-tuple too: the contract is one tensor
+        return (f"the state should be the single tensor h (B, H), as RNNScratch returns; got a "
+                f"{type(got).__name__} of {len(got)}")
+    names = ("h", "c") if pair else ("state",)
+    for name, a, b in zip(names, _as_tuple(got), _as_tuple(want)):
+        if not isinstance(a, torch.Tensor):
+            return f"the final {name} should be a tensor; got {type(a).__name__}"
+        if tuple(a.shape) != tuple(b.shape):
+            return f"the final {name} has shape {tuple(a.shape)}, expected (B, H) = {tuple(b.shape)}"
+        if not torch.allclose(a, b, atol=1e-6):
+            swapped = pair and torch.allclose(a, want[1 - names.index(name)], atol=1e-6)
+            hint = " (it equals the reference's other one: return the pair in the order (h, c))" \
+                if swapped else ""
+            return f"the final {name} differs from the reference{hint}"
+    return None
+
+
 _CELLS = {"rnn": ("check_rnn_cell", RNNScratch), "gru": ("check_gru_cell", GRUScratch),
           "lstm": ("check_lstm_cell", LSTMScratch)}
 
@@ -261,6 +341,10 @@ def _cell_case(name: str, cls, reference_cls, reference_kwargs: dict, shape: tup
     """
     B, T, D, H = shape
     reference = reference_cls(D, H, sigma=0.5, **reference_kwargs).double()
+    with torch.no_grad():  # non-zero biases, so that a bias in the wrong place shows in the outputs
+        for pname, p in reference.named_parameters():
+            if pname.startswith("b_"):
+                p.copy_(0.5 * torch.randn_like(p))
     try:
         student = cls(D, H).double()
     except Exception as err:
@@ -276,31 +360,52 @@ def _cell_case(name: str, cls, reference_cls, reference_kwargs: dict, shape: tup
         state = state if len(state) > 1 else state[0]
     Xs, Xr = X.clone().requires_grad_(), X.clone().requires_grad_()
     try:
-        out_s, st_s = student(Xs, state)
+        returned = student(Xs, state)
     except Exception as err:
         return f"({description}) raised {type(err).__name__}: {err}"
     out_r, st_r = reference(Xr, state)
     where = f"({description})"
+    if not isinstance(returned, (tuple, list)) or len(returned) != 2:
+        got = (f"a single {type(returned).__name__}" if not isinstance(returned, (tuple, list))
+               else f"a {type(returned).__name__} of {len(returned)}")
+        return f"{where}: forward must return (outputs, state); got {got}"
+    out_s, st_s = returned
     if not isinstance(out_s, torch.Tensor) or tuple(out_s.shape) != tuple(out_r.shape):
         got = tuple(out_s.shape) if isinstance(out_s, torch.Tensor) else type(out_s).__name__
         return f"{where}: outputs have shape {got}, expected (B, T, H) = {tuple(out_r.shape)}"
-    if not torch.allclose(out_s, out_r, atol=1e-6):
-        return f"{where}: {_where_outputs_differ(out_s, out_r)}"
-    for k, (a, b) in enumerate(zip(_as_tuple(st_s), _as_tuple(st_r), strict=True)):
-        if tuple(a.shape) != tuple(b.shape) or not torch.allclose(a, b, atol=1e-6):
-            what = "the state" if len(_as_tuple(st_r)) == 1 else ("h", "c")[k]
-            return f"{where}: the final {what} differs from the reference"
     weights = torch.randn_like(out_r)
-    (out_s * weights).sum().backward()
-    (out_r * weights).sum().backward()
     grads_s = dict(student.named_parameters())
+    if not out_s.requires_grad:
+        return f"{where}: the outputs carry no gradient (is forward run under torch.no_grad(), or detached?)"
+    (out_s * weights).sum().backward()  # before comparing values: an unused parameter is named as such
+    for pname, _ in reference.named_parameters():
+        if grads_s[pname].grad is None:
+            return (f"{where}: {pname} receives no gradient: it is not used in forward "
+                    f"(or what it computes never reaches the outputs)")
+    if not torch.allclose(out_s, out_r, atol=1e-6):
+        hint = _gru_hint(reference, X, state, out_s) if isinstance(reference, GRUScratch) else ""
+        return f"{where}: {_where_outputs_differ(out_s, out_r)}{hint}"
+    problem = _state_problem(st_s, st_r)
+    if problem:
+        return f"{where}: {problem}"
+    (out_r * weights).sum().backward()
     for pname, p in reference.named_parameters():
         g = grads_s[pname].grad
-        if g is None or not torch.allclose(g, p.grad, atol=1e-6):
-            return f"{where}: the gradient of {pname} differs (is a step detached or a parameter unused?)"
+        if not torch.allclose(g, p.grad, atol=1e-6):
+            return (f"{where}: the gradient of {pname} differs although the outputs agree (is the "
+                    f"state detached between time steps, or a value computed outside autograd?)")
     if Xs.grad is None or not torch.allclose(Xs.grad, Xr.grad, atol=1e-6):
         return f"{where}: the gradient with respect to the inputs differs"
     return None
+
+
+def _refuse_instance(cls, name: str) -> None:
+    """``cls`` must be the class (the check builds cells of its own sizes), not a built cell."""
+    if isinstance(cls, nn.Module):
+        kind = type(cls).__name__
+        raise TypeError(f"cls must be a class, got an instance of {kind}: pass the class, not an "
+                        f"instance ({name}({kind}), not {name}({kind}(...)))")
+    validate.function(cls, "cls", "a class (or a function making a cell)")
 
 
 _CELL_CASES = [((2, 5, 3, 4), False, "a small batch from a zero state"),
@@ -310,7 +415,7 @@ _CELL_CASES = [((2, 5, 3, 4), False, "a small batch from a zero state"),
 
 def _check_cell(name: str, cls, reference_cls, reference_kwargs: dict) -> CheckResult:
     """Run :data:`_CELL_CASES` in order; the hidden cases are seeded, the caller's RNG untouched."""
-    validate.function(cls, "cls", "a class (or a function making a cell)")
+    _refuse_instance(cls, name)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(0)
         for count, (shape, initial_state, description) in enumerate(_CELL_CASES, start=1):
@@ -334,7 +439,7 @@ def cell_case(cls, kind: str, batch_size: int, num_steps: int, num_inputs: int, 
     >>> cell_case(RNNScratch, "rnn", 2, 3, 4, 5, initial_state=True, seed=1)
     cell_case: all 1 cases agree with seqlib.
     """
-    validate.function(cls, "cls", "a class (or a function making a cell)")
+    _refuse_instance(cls, "cell_case")
     validate.choice(kind, "kind", tuple(_CELLS))
     for value, label in ((batch_size, "batch_size"), (num_steps, "num_steps"),
                          (num_inputs, "num_inputs"), (num_hiddens, "num_hiddens")):

@@ -15,6 +15,7 @@ cell                                              state
 RNNScratch, GRUScratch, one-layer torch RNN/GRU   ``h`` ``(B, H)``
 LSTMScratch, one-layer torch LSTM                 ``(h, c)``, each ``(B, H)``
 torch RNN/GRU with ``num_layers = L > 1``         ``h`` ``(B, L, H)`` (LSTM: a pair of those)
+``seqlib.deep.StackedRNNScratch`` with L > 1      ``h`` ``(B, L, H)`` (LSTM: a pair of those)
 ================================================  ==========================================
 
 so that code around the model (truncated BPTT, beam search, which reorders states along
@@ -63,10 +64,21 @@ def select_state(state, rows):
     Because every :class:`RNNLM` state is batch first, picking, repeating or reordering
     sequences is indexing along dimension 0, whatever the cell (beam search relies on it).
 
+    ``state=None`` (no state yet) gives ``None``. Raises ``TypeError`` for a ``state`` that is
+    not a tensor or a tuple/list of tensors, or ``rows`` that is not an index tensor, a list of
+    ints or a slice.
+
     >>> h, c = select_state((torch.zeros(3, 4), torch.ones(3, 4)), torch.tensor([2, 2]))
     >>> tuple(h.shape), tuple(c.shape)
     ((2, 4), (2, 4))
     """
+    parts = state if isinstance(state, (tuple, list)) else [state]
+    if state is not None and not all(isinstance(s, torch.Tensor) for s in parts):
+        raise TypeError(f"state must be a tensor, a tuple/list of tensors (an LSTM's (h, c)) or None, "
+                        f"got {type(state).__name__}")
+    is_ints = isinstance(rows, list) and all(isinstance(r, int) and not isinstance(r, bool) for r in rows)
+    if not (isinstance(rows, (torch.Tensor, slice)) or is_ints):
+        raise TypeError(f"rows must be an index tensor, a list of ints or a slice, got {type(rows).__name__}")
     return map_state(lambda s: s[rows], state)  # (len(rows), ...)
 
 
@@ -94,6 +106,52 @@ def evaluating(model: nn.Module):
         model.train(was_training)
 
 
+def _freed_saved_tensors(state, max_nodes: int = 8) -> RuntimeError | None:
+    """PyTorch's error when ``state``'s graph was already freed by a backward pass, else ``None``.
+
+    A state carried from the previous minibatch without :func:`seqlib.train.detach` still
+    points into that minibatch's graph, which its ``backward()`` freed; reading a node's saved
+    tensors (the attributes ``_saved_*``) then raises "Trying to backward through the graph a
+    second time". Probes at most ``max_nodes`` nodes nearest the state (breadth first, one
+    attribute read each), so it is cheap, and on a live graph it finds nothing.
+    """
+    parts = state if isinstance(state, (tuple, list)) else [state]
+    nodes = [t.grad_fn for t in parts if isinstance(t, torch.Tensor) and t.grad_fn is not None]
+    seen = 0
+    while nodes and seen < max_nodes:
+        node, nodes = nodes[0], nodes[1:]
+        seen += 1
+        saved = [a for a in dir(node) if a.startswith("_saved_") or a == "saved_tensors"]  # built-in, custom
+        for attr in saved:
+            try:
+                getattr(node, attr)
+            except RuntimeError as err:
+                return err
+            except Exception:  # noqa: BLE001, S112 -- an attribute torch cannot convert: no evidence
+                continue
+        nodes += [n for n, _ in node.next_functions if n is not None]
+    return None
+
+
+def refuse_freed_state(state) -> None:
+    """Raise seqlib's detach advice when ``state`` holds a graph freed by an earlier backward.
+
+    Called at the start of every seqlib cell's and :class:`RNNLM`'s ``forward``, so that
+    forgetting ``state = seqlib.train.detach(state)`` between minibatches is named before any
+    compute, instead of ending in PyTorch's advice to pass ``retain_graph=True`` (which would
+    backpropagate through every earlier minibatch).
+
+    >>> refuse_freed_state(torch.zeros(2, 3))  # no graph: nothing to say
+    """
+    from seqlib.bptt import SECOND_BACKWARD, explain_second_backward
+
+    if state is None or not torch.is_grad_enabled():
+        return
+    err = _freed_saved_tensors(state)
+    if err is not None and (SECOND_BACKWARD in str(err) or "freed" in str(err)):
+        raise explain_second_backward(err) from err
+
+
 def _cell_sizes(cell: nn.Module) -> tuple[int, int, int]:
     """(num_inputs, num_hiddens, num_layers) of a scratch cell or a torch recurrent module."""
     if isinstance(cell, nn.RNNBase):
@@ -105,8 +163,12 @@ def _cell_sizes(cell: nn.Module) -> tuple[int, int, int]:
         if getattr(cell, "proj_size", 0):
             raise ValueError("LSTMs with proj_size > 0 are not supported")
         return cell.input_size, cell.hidden_size, cell.num_layers
+    if getattr(cell, "bidirectional", False):  # seqlib.deep.BiRNNScratch
+        raise ValueError("a language model reads left to right: bidirectional cells "
+                         "would see the tokens they are asked to predict")
     if all(hasattr(cell, a) for a in ("num_inputs", "num_hiddens", "begin_state")):
-        return cell.num_inputs, cell.num_hiddens, 1
+        # a scratch cell, or a seqlib.deep.StackedRNNScratch (state (B, L, H) when L > 1)
+        return cell.num_inputs, cell.num_hiddens, getattr(cell, "num_layers", 1)
     raise TypeError("cell must be a seqlib scratch cell (with num_inputs, num_hiddens, "
                     f"begin_state) or a torch.nn.RNN/GRU/LSTM, got {type(cell).__name__}")
 
@@ -190,6 +252,7 @@ class RNNLM(nn.Module):
 
     def forward(self, tokens: torch.Tensor, state=None):
         self._check_tokens(tokens)
+        refuse_freed_state(state)  # an undetached state from the previous minibatch
         if self.embedding is None:
             X = F.one_hot(tokens, self.vocab_size).to(self.output.weight.dtype)  # (B, T, V)
         else:

@@ -25,7 +25,7 @@ from torch import nn
 from seqlib import validate
 
 from seqlib.bptt import rnn_loop, tanh_recurrence
-from seqlib.lm import RNNLM  # the language model around a cell lives in its own module
+from seqlib.lm import RNNLM, refuse_freed_state  # the language model around a cell lives in its own module
 
 __all__ = ["RNNScratch", "GRUScratch", "LSTMScratch", "RNNLM", "load_from_torch", "to_torch"]
 
@@ -89,6 +89,7 @@ class RNNScratch(_ScratchCell):
 
     def forward(self, X: torch.Tensor, state: torch.Tensor | None = None):
         self._check_inputs(X)
+        refuse_freed_state(state)  # an undetached state from the previous minibatch
         h0 = self.begin_state(X.shape[0]) if state is None else state  # (B, H)
         self._check_state(h0, X.shape[0])
         A = X @ self.W_xh + self.b_h  # (B, T, H): the input part of every step, one matmul
@@ -135,6 +136,7 @@ class GRUScratch(_ScratchCell):
 
     def forward(self, X: torch.Tensor, state: torch.Tensor | None = None):
         self._check_inputs(X)
+        refuse_freed_state(state)  # an undetached state from the previous minibatch
         h = self.begin_state(X.shape[0]) if state is None else state  # (B, H)
         self._check_state(h, X.shape[0])
         XR = X @ self.W_xr + self.b_r  # (B, T, H): input parts of all steps, up front
@@ -186,6 +188,7 @@ class LSTMScratch(_ScratchCell):
 
     def forward(self, X: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor] | None = None):
         self._check_inputs(X)
+        refuse_freed_state(state)  # an undetached state from the previous minibatch
         if state is None:
             state = self.begin_state(X.shape[0])
         if not isinstance(state, (tuple, list)) or len(state) != 2:

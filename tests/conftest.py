@@ -10,6 +10,10 @@ import socket
 
 import pytest
 
+# The torchvision stand-in is put on sys.path only by test_d2l_oracle.py; collecting it for
+# doctests would import it as "torchvision" for every other test (torchmetrics would then try it).
+collect_ignore = ["d2l_standin"]
+
 
 class NetworkBlocked(ConnectionError):
     """Raised when a test tries to open a network connection."""

@@ -57,9 +57,9 @@ def test_rnn_cell_mistakes_are_caught():
             super().__init__()
             self.W_in = nn.Parameter(torch.zeros(d, h))
 
-    # with zero biases the missing b_h is invisible: the check must still fail on gradients
+    # the unused parameter is named, before any comparison of outputs
     result = checks.check_rnn_cell(NoBias)
-    assert not result.passed and "b_h" in result.message
+    assert not result.passed and "b_h receives no gradient: it is not used in forward" in result.message
     result = checks.check_rnn_cell(IgnoresState)
     assert not result.passed and "initial state" in result.message
     result = checks.check_rnn_cell(WrongNames)
@@ -202,7 +202,7 @@ def test_perplexity_check_has_a_padding_case():
     assert not result.passed and "a batch with padding" in result.message
     assert "padding counted as tokens" in result.message
     assert "counted in the number of tokens" in checks.check_perplexity(pads_in_denominator).message
-    assert checks.check_perplexity(metrics.perplexity).cases_run == 7
+    assert checks.check_perplexity(metrics.perplexity).cases_run == 8
     plain = checks.check_perplexity(lambda l, t: metrics.perplexity(l, t))
     assert plain.passed and "ignore_index" in plain.message
 
@@ -225,7 +225,8 @@ def test_single_case_runners_for_hidden_tests():
 def test_forgetting_to_detach_is_explained():
     from seqlib.lm import RNNLM
 
-    for cell in (RNNScratch(5, 8),):
+    for cell in (RNNScratch(5, 8), RNNScratch(5, 8, fused=False), GRUScratch(5, 8), LSTMScratch(5, 8),
+                 nn.GRU(5, 8, batch_first=True), nn.LSTM(5, 8, batch_first=True)):
         model = RNNLM(cell, 5)
         state = None
         with pytest.raises(RuntimeError, match=r"detach the state between minibatches \(truncated BPTT\)"):
@@ -249,3 +250,134 @@ def test_fit_explains_a_model_that_keeps_its_state_attached():
     with pytest.raises(RuntimeError, match="detach the state between minibatches") as info:
         fit(model, ids, None, TrainConfig(epochs=1, batch_size=2, num_steps=5))
     assert "retain_graph=True" in str(info.value)  # named as what not to do
+
+
+class _OnlyH(LSTMScratch):  # returns h where the pair (h, c) belongs
+    def forward(self, X, state=None):
+        outputs, (h, _c) = super().forward(X, state)
+        return outputs, h
+
+
+class _PairState(RNNScratch):  # an RNN returning (h, h)
+    def forward(self, X, state=None):
+        outputs, h = super().forward(X, state)
+        return outputs, (h, h)
+
+
+class _OneTuple(RNNScratch):  # decided: refused, the contract is one tensor (B, H)
+    def forward(self, X, state=None):
+        outputs, h = super().forward(X, state)
+        return outputs, (h,)
+
+
+class _SwappedPair(LSTMScratch):
+    def forward(self, X, state=None):
+        outputs, (h, c) = super().forward(X, state)
+        return outputs, (c, h)
+
+
+class _OutputsOnly(RNNScratch):
+    def forward(self, X, state=None):
+        return super().forward(X, state)[0]
+
+
+class _BadStateShape(RNNScratch):
+    def forward(self, X, state=None):
+        outputs, h = super().forward(X, state)
+        return outputs, h[None]
+
+
+def test_cell_checks_name_a_state_of_the_wrong_arity_or_shape():
+    cases = {(checks.check_lstm_cell, _OnlyH): "the state should be the pair (h, c); got a single Tensor",
+             (checks.check_rnn_cell, _PairState): "the state should be the single tensor h (B, H)",
+             (checks.check_rnn_cell, _OneTuple): "got a tuple of 1",
+             (checks.check_lstm_cell, _SwappedPair): "return the pair in the order (h, c)",
+             (checks.check_rnn_cell, _OutputsOnly): "forward must return (outputs, state); got a single Tensor",
+             (checks.check_rnn_cell, _BadStateShape): "the final state has shape (1, 2, 4), expected (B, H) = (2, 4)"}
+    for (check, cls), named in cases.items():
+        result = check(cls)
+        assert not result.passed and named in result.message, (cls.__name__, result.message)
+        assert "zip()" not in result.message and "the final the" not in result.message
+
+
+def test_cell_checks_see_biases_and_refuse_an_instance():
+    class BiasOutsideTanh(RNNScratch):  # visible only because the hidden cases' biases are non-zero
+        def forward(self, X, state=None):
+            h = self.begin_state(X.shape[0]) if state is None else state
+            outs = []
+            for t in range(X.shape[1]):
+                h = torch.tanh(X[:, t] @ self.W_xh + h @ self.W_hh) + self.b_h
+                outs.append(h)
+            return torch.stack(outs, 1), h
+
+    result = checks.check_rnn_cell(BiasOutsideTanh)
+    assert not result.passed and "outputs differ first at time step 0" in result.message
+    with pytest.raises(TypeError, match="pass the class, not an instance"):
+        checks.check_rnn_cell(RNNScratch(3, 4))
+    with pytest.raises(TypeError, match="cls must be a class"):
+        checks.cell_case(RNNScratch(3, 4), "rnn", 1, 1, 3, 4)
+
+
+def test_gru_check_names_swapped_z_and_the_other_reset_convention():
+    class SwappedZ(GRUScratch):
+        def __init__(self, d, h):
+            super().__init__(d, h, reset_after=False)
+
+        def forward(self, X, state=None):
+            h = self.begin_state(X.shape[0]) if state is None else state
+            outs = []
+            for t in range(X.shape[1]):
+                x = X[:, t]
+                r = torch.sigmoid(x @ self.W_xr + h @ self.W_hr + self.b_r)
+                z = torch.sigmoid(x @ self.W_xz + h @ self.W_hz + self.b_z)
+                h_tilde = torch.tanh(x @ self.W_xh + (r * h) @ self.W_hh + self.b_h)
+                h = (1 - z) * h + z * h_tilde
+                outs.append(h)
+            return torch.stack(outs, 1), h
+
+    assert "z and 1 - z are swapped" in checks.check_gru_cell(SwappedZ).message
+    textbook = checks.check_gru_cell(lambda d, h: GRUScratch(d, h, reset_after=False), reset_after=True)
+    assert "b_hh exists only in torch's reset_after=True GRU" in textbook.message
+
+    class ResetAfterNoBias(GRUScratch):  # r * (h @ W_hh), under the default textbook check
+        def __init__(self, d, h):
+            super().__init__(d, h, reset_after=True)
+            del self.b_hh
+            self.register_buffer("b_hh", torch.zeros(h))
+
+    message = checks.check_gru_cell(ResetAfterNoBias).message
+    assert "reset gate is applied after the matmul" in message and "reset_after=True" in message
+
+
+def test_perplexity_check_catches_softmax_then_log_in_float64():
+    def softmax_then_log_f64(logits, targets):  # casting to float64 does not save it
+        p = logits.double().softmax(-1).gather(-1, targets[..., None]).squeeze(-1)
+        return float(torch.exp(-p.log().mean()))
+
+    message = checks.check_perplexity(softmax_then_log_f64).message
+    assert "softmax then log in float64" in message and "that is softmax then log" in message
+    # the per-sequence mistake is caught on the case whose label names it
+    message = checks.check_perplexity(_mean_of_sequences).message
+    assert message.startswith("check_perplexity: case 1 (two sequences, shape (2, 9, 6): corpus perplexity")
+    assert "that is the mean of per-sequence perplexities" in message
+
+
+@pytest.mark.parametrize("make", [lambda: RNNScratch(5, 8), lambda: RNNScratch(5, 8, fused=False),
+                                  lambda: GRUScratch(5, 8), lambda: LSTMScratch(5, 8)],
+                         ids=["rnn-fused", "rnn-loop", "gru", "lstm"])
+def test_every_cell_explains_an_undetached_state(make):
+    cell = make()
+    state = None
+    with pytest.raises(RuntimeError, match=r"detach the state between minibatches \(truncated BPTT\)"):
+        for _ in range(2):
+            outputs, state = cell(torch.randn(2, 4, 5), state)  # the mistake: state not detached
+            outputs.sum().backward()
+
+
+@pytest.mark.parametrize("fn", [metrics.perplexity, metrics.token_nll, metrics.sequence_nll, metrics.nll_stats])
+@pytest.mark.parametrize("bad", ["pad", 0.0, True])
+def test_lm_metrics_refuse_an_ignore_index_that_is_not_an_int(fn, bad):
+    logits, targets = torch.zeros(2, 3, 4), torch.tensor([[1, 2, 0], [3, 0, 0]])
+    with pytest.raises(ValueError, match=f"ignore_index must be None or an int, got {bad!r}"):
+        fn(logits, targets, ignore_index=bad)
+    fn(logits, targets, ignore_index=0)  # an int is fine

@@ -44,9 +44,15 @@ def d2l():
         if os.environ.get("SEQLIB_REQUIRE_D2L") == "1":
             pytest.fail(message + " (SEQLIB_REQUIRE_D2L=1)")
         pytest.skip(message)
-    if importlib.util.find_spec("torchvision") is None:
-        sys.path.insert(0, str(STANDIN))
-    return importlib.import_module("d2l.torch")
+    if importlib.util.find_spec("torchvision") is not None:
+        return importlib.import_module("d2l.torch")
+    sys.path.insert(0, str(STANDIN))
+    try:
+        return importlib.import_module("d2l.torch")  # keeps its own references to the stand-in
+    finally:  # other tests (torchmetrics) must not find a torchvision afterwards
+        sys.path.remove(str(STANDIN))
+        for name in [m for m in sys.modules if m == "torchvision" or m.startswith("torchvision.")]:
+            del sys.modules[name]
 
 
 def chapter_output(chapter: str, pattern: str) -> re.Match:
@@ -216,7 +222,7 @@ def test_d2l_plotted_perplexity_is_a_mean_of_batch_perplexities(d2l):
 
 
 def test_d2l_bleu_weights_differ_from_papineni(d2l):
-    """D2L's ``bleu`` weights p_n by 1/2^n; Papineni et al. weight them uniformly. Chapter 18
+    """D2L's ``bleu`` weights p_n by 1/2^n; Papineni et al. weight them uniformly. Chapter 19
     transcribes D2L's function: the real one gives the number the chapter prints."""
     ref = "The quick brown fox jumps over the lazy dog."
     hyp = "A quick brown dog jumps over the lazy fox."
@@ -224,8 +230,8 @@ def test_d2l_bleu_weights_differ_from_papineni(d2l):
     stats = overlap.bleu_stats(ref, hyp, tokenize="none")
     uniform = overlap.bleu_from_stats(stats, smooth="none")
     assert f"{theirs:.2f}" == "52.49" and f"{uniform:.2f}" == "35.49"
-    assert chapter_output("18_text_overlap.ipynb", r"D2L weights 1/2\^n:\s+([\d.]+)").group(1) == f"{theirs:.2f}"
-    assert chapter_output("18_text_overlap.ipynb", r"uniform weights 1/4:\s+([\d.]+)").group(1) == f"{uniform:.2f}"
+    assert chapter_output("19_text_overlap.ipynb", r"D2L weights 1/2\^n:\s+([\d.]+)").group(1) == f"{theirs:.2f}"
+    assert chapter_output("19_text_overlap.ipynb", r"uniform weights 1/4:\s+([\d.]+)").group(1) == f"{uniform:.2f}"
     # with every p_n = 1 the weights do not matter: both are 100
     assert d2l.bleu(ref, ref, 4) == 1.0 and math.isclose(overlap.bleu_from_stats(overlap.bleu_stats(ref, ref, tokenize="none")), 100.0)
 

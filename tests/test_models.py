@@ -272,3 +272,32 @@ def test_rnnlm_embedding_and_dropout():
 def test_rnnlm_errors(bad, message):
     with pytest.raises((ValueError, TypeError), match=message):
         bad()
+
+
+@pytest.mark.parametrize("make", [lambda: RNNScratch(3, 4), lambda: RNNScratch(3, 4, fused=False),
+                                  lambda: GRUScratch(3, 4), lambda: LSTMScratch(3, 4),
+                                  lambda: RNNLM(nn.GRU(3, 4, batch_first=True), 3, embed_dim=3)],
+                         ids=["rnn-fused", "rnn-loop", "gru", "lstm", "torch-gru-in-rnnlm"])
+def test_a_live_graph_in_the_state_is_not_mistaken_for_a_freed_one(make):
+    model = make()
+    x = torch.randint(0, 3, (2, 5)) if isinstance(model, RNNLM) else torch.randn(2, 5, 3)
+    out1, state = model(x)
+    out2, state = model(x, state)  # undetached but live: full BPTT over both, legitimate
+    (out1.sum() + out2.sum()).backward(retain_graph=True)
+    out3, _ = model(x, state)  # the graph was retained: still no complaint
+    out3.sum().backward()
+    with torch.no_grad():  # and nothing is probed without autograd
+        model(x, state)
+
+
+def test_the_freed_graph_probe_raises_seqlib_advice_before_any_compute():
+    from seqlib.lm import refuse_freed_state
+
+    h = torch.randn(2, 4, requires_grad=True)
+    state = (torch.tanh(h) * 2, torch.sigmoid(h))
+    refuse_freed_state(state)  # live: nothing
+    (state[0].sum() + state[1].sum()).backward()
+    with pytest.raises(RuntimeError, match="detach the state between minibatches") as info:
+        refuse_freed_state(state)
+    assert "retain_graph=True would backpropagate" in str(info.value)
+    refuse_freed_state(tuple(s.detach() for s in state))  # detached: fine

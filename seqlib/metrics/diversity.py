@@ -73,7 +73,7 @@ def distinct_n(hypotheses, n: int = 2, *, tokenize: str = "none",
     the number of generated tokens, :math:`\sum_i |h_i|`; this one, the
     default ``denominator="ngrams"``, divides by the number of n-grams.
     The two agree for n = 1 and differ for n > 1 by the factor
-    :math:`\sum_i(|h_i|-n+1)/\sum_i|h_i|` (on chapter 18's 200
+    :math:`\sum_i(|h_i|-n+1)/\sum_i|h_i|` (on chapter 19's 200
     reference sentences, distinct-2 is 0.846 by n-grams, 0.795 by
     tokens). Averages of per-sentence ratios are a third variant; name
     the one you report. Outputs are strings, split by ``tokenize``

@@ -61,6 +61,9 @@ def _per_token_nll(
     Accepts ``logits (B, T, V)`` with ``targets (B, T)``, or ``logits (N, V)`` with ``targets (N,)``.
     Both returned tensors have the shape of ``targets``; ignored tokens have NLL 0.
     """
+    ignore_index = validate.integer(
+        ignore_index, "ignore_index", optional=True
+    )  # an int id or None: a string or float is refused by name
     logits = validate.tensor(logits, "logits")
     targets = validate.tensor(targets, "targets")
     if logits.dim() not in (2, 3):

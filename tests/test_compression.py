@@ -1,0 +1,151 @@
+"""seqlib.compression: the range coder round-trips, its size is the NLL, dynamic coding decodes."""
+
+import bz2
+import math
+import zlib
+
+import pytest
+import torch
+
+from seqlib.compression import (
+    Code,
+    DecodeError,
+    DynamicEval,
+    conditional_bits,
+    decode,
+    encode,
+    nll_bits,
+)
+from seqlib.models import RNNLM, GRUScratch
+
+
+def make_model(seed=0, vocab_size=7, cell="lstm"):
+    torch.manual_seed(seed)
+    if cell == "lstm":
+        return RNNLM(
+            torch.nn.LSTM(8, 16, batch_first=True),
+            vocab_size,
+            embed_dim=8,
+        )
+    return RNNLM(GRUScratch(8, 16), vocab_size, embed_dim=8)
+
+
+@pytest.fixture
+def text():
+    g = torch.Generator().manual_seed(1)
+    return torch.randint(0, 7, (300,), generator=g), torch.randint(
+        0, 7, (40,), generator=g
+    )
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+@pytest.mark.parametrize("with_context", [True, False])
+def test_static_round_trip_and_size(text, cell, with_context):
+    ids, context = text
+    context = context if with_context else None
+    model = make_model(cell=cell)
+    code = encode(model, ids, context)
+    assert decode(model, code, context).tolist() == ids.tolist()
+    assert code.num_symbols == len(ids)
+    # the file is the NLL in bits, within the coder's flush (two 32-bit words)
+    assert 0 <= code.num_bits - code.nll_bits < 64 + 1
+    assert code.nll_bits == pytest.approx(
+        nll_bits(model, ids, context), rel=1e-9
+    )
+
+
+@pytest.mark.parametrize("with_context", [True, False])
+def test_dynamic_round_trip_matches_batched_nll(text, with_context):
+    ids, context = text
+    context = context if with_context else None
+    model = make_model(seed=3)
+    static = nll_bits(model, ids, context)
+    adapt = DynamicEval(model, lr=0.3, segment=16, decay=0.02)
+    code = encode(model, ids, context, adapt)
+    changed = any(
+        not torch.equal(p, p0)
+        for p, p0 in zip(adapt.params, adapt.start, strict=True)
+    )
+    assert changed  # the encoder adapted the model in place
+    adapt.reset()
+    batched = nll_bits(model, ids, context, adapt)
+    adapt.reset()
+    assert decode(model, code, context, adapt).tolist() == ids.tolist()
+    assert code.nll_bits == pytest.approx(batched, rel=1e-6)
+    assert code.nll_bits != pytest.approx(
+        static, rel=1e-6
+    )  # a different number from static
+    adapt.reset()
+    assert nll_bits(model, ids, context) == pytest.approx(
+        static, rel=1e-12
+    )  # reset restores
+
+
+def test_decoding_without_the_same_updates_fails(text):
+    ids, context = text
+    model = make_model(seed=4)
+    adapt = DynamicEval(model, lr=1.0, segment=8)
+    code = encode(model, ids, context, adapt)
+    adapt.reset()
+    try:  # static decoder, dynamic file: wrong text, or a DecodeError
+        assert decode(model, code, context).tolist() != ids.tolist()
+    except DecodeError as err:  # where the words stop making sense
+        assert 0 < err.position < len(ids)
+        assert len(err.decoded) == err.position
+
+
+def test_uniform_model_costs_log2_v_per_token():
+    model = make_model(vocab_size=5)
+    with torch.no_grad():
+        for p in model.output.parameters():
+            p.zero_()
+    ids = torch.arange(200) % 5
+    code = encode(model, ids, context=torch.tensor([0]))
+    assert code.nll_bits == pytest.approx(200 * math.log2(5))
+    assert (
+        decode(model, code, context=torch.tensor([0])).tolist()
+        == ids.tolist()
+    )
+
+
+def test_conditional_bits_uses_context():
+    context, text = (
+        b"the time traveller " * 200,
+        b"the time traveller " * 5,
+    )
+    for compress in (
+        lambda b: zlib.compress(b, 9),
+        lambda b: bz2.compress(b, 9),
+    ):
+        assert conditional_bits(
+            compress, context, text
+        ) < conditional_bits(compress, b"", text)
+
+
+def test_bad_input():
+    model = make_model()
+    with pytest.raises(ValueError, match="ids"):
+        encode(model, torch.tensor([0, 9]))
+    with pytest.raises(ValueError, match="context"):
+        encode(
+            model,
+            torch.tensor([0, 1]),
+            context=torch.tensor([], dtype=torch.long),
+        )
+    with pytest.raises(TypeError, match="adapt"):
+        encode(model, torch.tensor([0, 1]), adapt="sgd")
+    with pytest.raises(ValueError, match="adapt"):
+        encode(
+            model,
+            torch.tensor([0, 1]),
+            adapt=DynamicEval(make_model(), lr=0.1),
+        )
+    with pytest.raises(TypeError, match="code"):
+        decode(model, b"\x00")
+    with pytest.raises(ValueError, match="segment"):
+        DynamicEval(model, lr=0.1, segment=0)
+    with pytest.raises(ValueError, match="lr"):
+        DynamicEval(model, lr=-1.0)
+    with pytest.raises(TypeError, match="context"):
+        conditional_bits(zlib.compress, "text", b"x")
+    assert isinstance(encode(model, torch.tensor([1])), Code)
