@@ -8,6 +8,7 @@ Each chapter runs top to bottom on a fresh ``python3`` kernel in its own folder,
 table goes into instructors.md; the load average printed with it says how busy the machine
 was (other work on the CPU makes every number larger). Set SEQLIB_DATA_DIR to run offline.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,28 +25,50 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def toc_notebooks(root: Path = ROOT) -> list[Path]:
     """The notebooks ``_toc.yml`` lists, in reading order."""
-    return [root / f"{e}.ipynb" for e in toc_entries(root) if (root / f"{e}.ipynb").is_file()]
+    return [
+        root / f"{e}.ipynb"
+        for e in toc_entries(root)
+        if (root / f"{e}.ipynb").is_file()
+    ]
 
 
 def title(nb: nbformat.NotebookNode) -> str:
     """The chapter's first ``# `` heading."""
     markdown = (c.source for c in nb.cells if c.cell_type == "markdown")
-    headings = (line[2:].strip() for text in markdown for line in text.splitlines()
-                if line.startswith("# "))
+    headings = (
+        line[2:].strip()
+        for text in markdown
+        for line in text.splitlines()
+        if line.startswith("# ")
+    )
     return next(headings, "?")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("notebooks", nargs="*", type=Path, help="default: every chapter in _toc.yml")
-    parser.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+    parser = argparse.ArgumentParser(
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "notebooks",
+        nargs="*",
+        type=Path,
+        help="default: every chapter in _toc.yml",
+    )
+    parser.add_argument(
+        "--timeout", type=int, default=600, help="seconds per cell"
+    )
     args = parser.parse_args(argv)
-    os.environ.setdefault("MPLBACKEND", "Agg")  # the kernels inherit it: no windows
+    os.environ.setdefault(
+        "MPLBACKEND", "Agg"
+    )  # the kernels inherit it: no windows
 
     paths = args.notebooks or toc_notebooks()
-    print(f"{os.cpu_count()} CPUs, load average before: "
-          + " ".join(f"{x:.2f}" for x in os.getloadavg()), file=sys.stderr)
+    print(
+        f"{os.cpu_count()} CPUs, load average before: "
+        + " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        file=sys.stderr,
+    )
     print("| chapter | title | seconds |")
     print("|---|---|---:|")
     total = 0.0
@@ -53,9 +76,16 @@ def main(argv: list[str] | None = None) -> int:
         nb = nbformat.read(path, as_version=4)
         seconds = run_notebook(nb, path.parent, args.timeout)
         total += seconds
-        print(f"| {path.stem[:2]} | {title(nb)} | {seconds:.0f} |", flush=True)
+        print(
+            f"| {path.stem[:2]} | {title(nb)} | {seconds:.0f} |",
+            flush=True,
+        )
     print(f"| | all {len(paths)} chapters | {total:.0f} |")
-    print("load average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()), file=sys.stderr)
+    print(
+        "load average after: "
+        + " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        file=sys.stderr,
+    )
     return 0
 
 

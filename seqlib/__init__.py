@@ -27,6 +27,7 @@ Every chapter of the book imports it. One concept per module:
 - :mod:`seqlib.validate`  argument validation and conversion, used by every public function
 - :mod:`seqlib.numerics`  the numerical code path, pinned so every x86-64 CPU gets the same floats
 """
+
 from __future__ import annotations
 
 import random

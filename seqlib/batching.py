@@ -20,6 +20,7 @@ ends, documented on each function.
 >>> [tuple(x.shape) for x, y in sequential_streams(ids, batch_size=2, num_steps=3)]
 [(2, 3), (2, 3), (2, 3)]
 """
+
 from __future__ import annotations
 
 import math
@@ -29,10 +30,18 @@ import torch
 
 from seqlib import validate
 
-__all__ = ["split", "random_windows", "sequential_streams", "RandomWindows", "SequentialStreams"]
+__all__ = [
+    "split",
+    "random_windows",
+    "sequential_streams",
+    "RandomWindows",
+    "SequentialStreams",
+]
 
 
-def split(ids, fractions: Sequence[float] = (0.8, 0.1, 0.1)) -> tuple[torch.Tensor, ...]:
+def split(
+    ids, fractions: Sequence[float] = (0.8, 0.1, 0.1)
+) -> tuple[torch.Tensor, ...]:
     """Cut ``ids`` into contiguous, non-overlapping spans, in order (train first).
 
     Span ``i`` ends at ``floor(N * (f_0 + ... + f_i))``; the last ends at ``N``. The spans are
@@ -44,14 +53,21 @@ def split(ids, fractions: Sequence[float] = (0.8, 0.1, 0.1)) -> tuple[torch.Tens
     ids = validate.token_ids(ids)
     fractions = tuple(fractions)
     if not fractions:
-        raise ValueError("fractions must be positive finite numbers, got none")
+        raise ValueError(
+            "fractions must be positive finite numbers, got none"
+        )
     for i, f in enumerate(fractions):
         validate.real(f, f"fractions[{i}]", low=0, low_open=True)
     if abs(math.fsum(fractions) - 1.0) > 1e-9:
-        raise ValueError(f"fractions must sum to 1, got {fractions!r} (sum {math.fsum(fractions)!r})")
+        raise ValueError(
+            f"fractions must sum to 1, got {fractions!r} (sum {math.fsum(fractions)!r})"
+        )
     n = len(ids)
     # Cumulative boundaries; the tiny epsilon stops 0.7 * 10 = 6.999... from flooring to 6.
-    ends = [math.floor(n * math.fsum(fractions[: i + 1]) + 1e-7) for i in range(len(fractions) - 1)] + [n]
+    ends = [
+        math.floor(n * math.fsum(fractions[: i + 1]) + 1e-7)
+        for i in range(len(fractions) - 1)
+    ] + [n]
     starts = [0, *ends[:-1]]
     for i, (a, b) in enumerate(zip(starts, ends, strict=True)):
         if b <= a:
@@ -65,12 +81,26 @@ def split(ids, fractions: Sequence[float] = (0.8, 0.1, 0.1)) -> tuple[torch.Tens
 class RandomWindows:
     r"""Random partitioning: shuffled, non-overlapping windows; see :func:`random_windows`."""
 
-    def __init__(self, ids, batch_size: int, num_steps: int, generator: torch.Generator | None = None) -> None:
+    def __init__(
+        self,
+        ids,
+        batch_size: int,
+        num_steps: int,
+        generator: torch.Generator | None = None,
+    ) -> None:
         self.ids = validate.token_ids(ids)  # (N,)
-        self.batch_size = validate.integer(batch_size, "batch_size", minimum=1)
-        self.num_steps = validate.integer(num_steps, "num_steps", minimum=1)
-        if generator is not None and not isinstance(generator, torch.Generator):
-            raise ValueError(f"generator must be a torch.Generator or None, got {type(generator).__name__}")
+        self.batch_size = validate.integer(
+            batch_size, "batch_size", minimum=1
+        )
+        self.num_steps = validate.integer(
+            num_steps, "num_steps", minimum=1
+        )
+        if generator is not None and not isinstance(
+            generator, torch.Generator
+        ):
+            raise ValueError(
+                f"generator must be a torch.Generator or None, got {type(generator).__name__}"
+            )
         self.generator = generator
         B, T, N = self.batch_size, self.num_steps, len(self.ids)
         # Reserve T - 1 tokens for the offset and 1 for the shift of Y, so every offset fits.
@@ -91,17 +121,32 @@ class RandomWindows:
     def __iter__(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         B, T, N = self.batch_size, self.num_steps, len(self.ids)
         num_windows = self.num_batches * B
-        phase = self._draw(T)  # D2L's random offset in [0, T): where window boundaries fall
-        spare = (N - 1 - phase) // T - num_windows  # whole windows that will not be used
-        start = phase + T * self._draw(spare + 1)  # skip some of them at the start, the rest at the end
-        starts = start + T * torch.randperm(num_windows, generator=self.generator)  # (num_windows,)
+        phase = self._draw(
+            T
+        )  # D2L's random offset in [0, T): where window boundaries fall
+        spare = (
+            N - 1 - phase
+        ) // T - num_windows  # whole windows that will not be used
+        start = phase + T * self._draw(
+            spare + 1
+        )  # skip some of them at the start, the rest at the end
+        starts = start + T * torch.randperm(
+            num_windows, generator=self.generator
+        )  # (num_windows,)
         steps = torch.arange(T)  # (T,)
         for k in range(self.num_batches):
-            rows = starts[k * B : (k + 1) * B, None] + steps  # (B, T) positions of X
+            rows = (
+                starts[k * B : (k + 1) * B, None] + steps
+            )  # (B, T) positions of X
             yield self.ids[rows], self.ids[rows + 1]  # (B, T), (B, T)
 
 
-def random_windows(ids, batch_size: int, num_steps: int, generator: torch.Generator | None = None) -> RandomWindows:
+def random_windows(
+    ids,
+    batch_size: int,
+    num_steps: int,
+    generator: torch.Generator | None = None,
+) -> RandomWindows:
     r"""D2L's random partitioning: shuffled, non-overlapping windows; **reset the state per minibatch**.
 
     Each pass (each ``iter``) draws, from ``generator`` (torch's global one if ``None``):
@@ -129,10 +174,16 @@ def random_windows(ids, batch_size: int, num_steps: int, generator: torch.Genera
 class SequentialStreams:
     r"""Sequential partitioning: ``B`` parallel streams; see :func:`sequential_streams`."""
 
-    def __init__(self, ids, batch_size: int, num_steps: int, offset: int = 0) -> None:
+    def __init__(
+        self, ids, batch_size: int, num_steps: int, offset: int = 0
+    ) -> None:
         self.ids = validate.token_ids(ids)  # (N,)
-        self.batch_size = validate.integer(batch_size, "batch_size", minimum=1)
-        self.num_steps = validate.integer(num_steps, "num_steps", minimum=1)
+        self.batch_size = validate.integer(
+            batch_size, "batch_size", minimum=1
+        )
+        self.num_steps = validate.integer(
+            num_steps, "num_steps", minimum=1
+        )
         self.offset = validate.integer(offset, "offset", minimum=0)
         B, T, N = self.batch_size, self.num_steps, len(self.ids)
         needed = offset + B * T + 1
@@ -142,21 +193,37 @@ class SequentialStreams:
                 f"{needed} tokens (offset + B*T + 1) for one batch, got {N}"
             )
         self.num_batches = (N - offset - 1) // (B * T)
-        self.row_length = self.num_batches * T  # tokens per stream per epoch
+        self.row_length = (
+            self.num_batches * T
+        )  # tokens per stream per epoch
 
     def __len__(self) -> int:
         return self.num_batches
 
     def __iter__(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
-        B, T, L, a = self.batch_size, self.num_steps, self.row_length, self.offset
-        streams_x = self.ids[a : a + B * L].view(B, L)  # (B, L) row b = ids[a + b*L : a + (b+1)*L]
-        streams_y = self.ids[a + 1 : a + 1 + B * L].view(B, L)  # (B, L) the same, shifted by one
+        B, T, L, a = (
+            self.batch_size,
+            self.num_steps,
+            self.row_length,
+            self.offset,
+        )
+        streams_x = self.ids[a : a + B * L].view(
+            B, L
+        )  # (B, L) row b = ids[a + b*L : a + (b+1)*L]
+        streams_y = self.ids[a + 1 : a + 1 + B * L].view(
+            B, L
+        )  # (B, L) the same, shifted by one
         for k in range(self.num_batches):
             cols = slice(k * T, (k + 1) * T)
-            yield streams_x[:, cols].clone(), streams_y[:, cols].clone()  # (B, T), (B, T)
+            yield (
+                streams_x[:, cols].clone(),
+                streams_y[:, cols].clone(),
+            )  # (B, T), (B, T)
 
 
-def sequential_streams(ids, batch_size: int, num_steps: int, offset: int = 0) -> SequentialStreams:
+def sequential_streams(
+    ids, batch_size: int, num_steps: int, offset: int = 0
+) -> SequentialStreams:
     r"""D2L's sequential partitioning: ``B`` parallel streams; the state **may be carried**.
 
     The text after ``offset`` is cut into ``B`` equal, adjacent rows of ``L = len * T`` tokens,

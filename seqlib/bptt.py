@@ -45,14 +45,23 @@ lets a from-scratch RNN train about as fast as ``torch.nn.RNN`` (``bench/rnn_spe
 >>> torch.allclose(tanh_recurrence(A, h0, W), rnn_loop(A, h0, W), atol=1e-6)  # float32 rounding
 True
 """
+
 from __future__ import annotations
 
 import torch
 from torch.autograd.function import once_differentiable
 
-__all__ = ["rnn_loop", "tanh_recurrence", "TanhRecurrence", "SECOND_BACKWARD", "explain_second_backward"]
+__all__ = [
+    "rnn_loop",
+    "tanh_recurrence",
+    "TanhRecurrence",
+    "SECOND_BACKWARD",
+    "explain_second_backward",
+]
 
-SECOND_BACKWARD = "backward through the graph a second time"  # in PyTorch's own message
+SECOND_BACKWARD = (
+    "backward through the graph a second time"  # in PyTorch's own message
+)
 
 
 def explain_second_backward(err: RuntimeError) -> RuntimeError:
@@ -66,28 +75,40 @@ def explain_second_backward(err: RuntimeError) -> RuntimeError:
     >>> explain_second_backward(RuntimeError("Trying to backward through the graph a second time"))
     RuntimeError('the recurrent state still holds the graph of an earlier minibatch: detach the state between minibatches (truncated BPTT), e.g. state = seqlib.train.detach(state) before each forward pass; retain_graph=True would backpropagate through every earlier minibatch instead')
     """
-    return RuntimeError("the recurrent state still holds the graph of an earlier minibatch: detach the "
-                        "state between minibatches (truncated BPTT), e.g. state = seqlib.train.detach(state) "
-                        "before each forward pass; retain_graph=True would backpropagate through every "
-                        "earlier minibatch instead")
+    return RuntimeError(
+        "the recurrent state still holds the graph of an earlier minibatch: detach the "
+        "state between minibatches (truncated BPTT), e.g. state = seqlib.train.detach(state) "
+        "before each forward pass; retain_graph=True would backpropagate through every "
+        "earlier minibatch instead"
+    )
 
 
 def _check(A: torch.Tensor, h0: torch.Tensor, W_hh: torch.Tensor) -> None:
     for value, name in ((A, "A"), (h0, "h0"), (W_hh, "W_hh")):
         if not isinstance(value, torch.Tensor):
-            raise TypeError(f"{name} must be a tensor, got {type(value).__name__}")
+            raise TypeError(
+                f"{name} must be a tensor, got {type(value).__name__}"
+            )
     if A.dim() != 3:
-        raise ValueError(f"A must be (B, T, H), got shape {tuple(A.shape)}")
+        raise ValueError(
+            f"A must be (B, T, H), got shape {tuple(A.shape)}"
+        )
     B, T, H = A.shape
     if T == 0:
         raise ValueError("A must have at least one time step, got T = 0")
     if tuple(h0.shape) != (B, H):
-        raise ValueError(f"h0 must be (B, H) = {(B, H)}, got {tuple(h0.shape)}")
+        raise ValueError(
+            f"h0 must be (B, H) = {(B, H)}, got {tuple(h0.shape)}"
+        )
     if tuple(W_hh.shape) != (H, H):
-        raise ValueError(f"W_hh must be (H, H) = {(H, H)}, got {tuple(W_hh.shape)}")
+        raise ValueError(
+            f"W_hh must be (H, H) = {(H, H)}, got {tuple(W_hh.shape)}"
+        )
 
 
-def rnn_loop(A: torch.Tensor, h0: torch.Tensor, W_hh: torch.Tensor) -> torch.Tensor:
+def rnn_loop(
+    A: torch.Tensor, h0: torch.Tensor, W_hh: torch.Tensor
+) -> torch.Tensor:
     r"""The recurrence :math:`h_t = \tanh(a_t + h_{t-1} W_{hh})` as a plain loop (autograd's BPTT).
 
     Args: ``A`` ``(B, T, H)`` input pre-activations, ``h0`` ``(B, H)``, ``W_hh`` ``(H, H)``.
@@ -109,15 +130,21 @@ class TanhRecurrence(torch.autograd.Function):
     """:func:`rnn_loop` with a hand-written backward pass (see the module docstring)."""
 
     @staticmethod
-    def forward(ctx, A: torch.Tensor, h0: torch.Tensor, W_hh: torch.Tensor) -> torch.Tensor:
+    def forward(
+        ctx, A: torch.Tensor, h0: torch.Tensor, W_hh: torch.Tensor
+    ) -> torch.Tensor:
         # Inside forward autograd is off: the loop runs without recording anything.
         # The states are stored time-major, (T, B, H), so that each step writes one contiguous
         # (B, H) block in place; the caller gets the batch-first view (B, T, H) of them.
         batch_size, num_steps, num_hiddens = A.shape
-        H_all = A.new_empty(num_steps, batch_size, num_hiddens)  # (T, B, H)
+        H_all = A.new_empty(
+            num_steps, batch_size, num_hiddens
+        )  # (T, B, H)
         h = h0  # (B, H)
         for t in range(num_steps):
-            torch.addmm(A[:, t], h, W_hh, out=H_all[t])  # (B, H): z_t = a_t + h_{t-1} W_hh
+            torch.addmm(
+                A[:, t], h, W_hh, out=H_all[t]
+            )  # (B, H): z_t = a_t + h_{t-1} W_hh
             h = H_all[t].tanh_()  # (B, H): h_t = tanh(z_t), in place
         ctx.save_for_backward(H_all, h0, W_hh)
         return H_all.transpose(0, 1)  # (B, T, H)
@@ -126,14 +153,20 @@ class TanhRecurrence(torch.autograd.Function):
     @once_differentiable
     def backward(ctx, dH: torch.Tensor):
         try:
-            H_all, h0, W_hh = ctx.saved_tensors  # (T, B, H), (B, H), (H, H)
+            H_all, h0, W_hh = (
+                ctx.saved_tensors
+            )  # (T, B, H), (B, H), (H, H)
         except RuntimeError as err:  # freed by an earlier backward: an undetached carried state
             raise explain_second_backward(err) from err
-        dH = dH.transpose(0, 1)  # (T, B, H): dL/dh_t from the loss, time-major like H_all
+        dH = dH.transpose(
+            0, 1
+        )  # (T, B, H): dL/dh_t from the loss, time-major like H_all
         # dZ starts as tanh'(z_t) = 1 - h_t^2 for all steps at once; going back in time, each
         # step multiplies in the gradient reaching h_t, turning it into dL/dz_t.
         dZ = 1 - H_all * H_all  # (T, B, H)
-        g = torch.zeros_like(h0)  # (B, H): gradient arriving at h_t from step t+1 (none at T)
+        g = torch.zeros_like(
+            h0
+        )  # (B, H): gradient arriving at h_t from step t+1 (none at T)
         W_hh_T = W_hh.t()  # (H, H)
         for t in reversed(range(H_all.shape[0])):
             dZ[t] *= dH[t] + g  # (B, H): dL/dz_t = (dL/dh_t) * tanh'(z_t)
@@ -141,12 +174,21 @@ class TanhRecurrence(torch.autograd.Function):
         # sum_t h_{t-1}^T dz_t as one matmul over all (T-1)*B (step, batch) positions, plus the
         # first step's term, whose h_0 is not in H_all.
         num_hiddens = H_all.shape[-1]
-        dW_hh = H_all[:-1].reshape(-1, num_hiddens).t() @ dZ[1:].reshape(-1, num_hiddens) \
-            + h0.t() @ dZ[0]  # (H, H)
-        return dZ.transpose(0, 1), g, dW_hh  # dL/dA (B, T, H), dL/dh0 (B, H), dL/dW_hh (H, H)
+        dW_hh = (
+            H_all[:-1].reshape(-1, num_hiddens).t()
+            @ dZ[1:].reshape(-1, num_hiddens)
+            + h0.t() @ dZ[0]
+        )  # (H, H)
+        return (
+            dZ.transpose(0, 1),
+            g,
+            dW_hh,
+        )  # dL/dA (B, T, H), dL/dh0 (B, H), dL/dW_hh (H, H)
 
 
-def tanh_recurrence(A: torch.Tensor, h0: torch.Tensor, W_hh: torch.Tensor) -> torch.Tensor:
+def tanh_recurrence(
+    A: torch.Tensor, h0: torch.Tensor, W_hh: torch.Tensor
+) -> torch.Tensor:
     r"""The recurrence :math:`h_t = \tanh(a_t + h_{t-1} W_{hh})` with hand-written BPTT.
 
     Same contract and same numbers as :func:`rnn_loop` (tested, including ``gradcheck``),

@@ -6,6 +6,7 @@ gradients together so that their global L2 norm is at most :math:`\theta`.
 the same computation in a few readable lines, and the tests check the two agree number for
 number.
 """
+
 from __future__ import annotations
 
 import torch
@@ -17,11 +18,19 @@ __all__ = ["grad_norm", "clip_gradients"]
 
 def grad_norm(params) -> torch.Tensor:
     r"""Global L2 norm :math:`\sqrt{\sum_p \lVert g_p \rVert^2}` of all gradients, as torch computes it."""
-    grads = [p.grad for p in validate.parameters(params, "params") if p.grad is not None]
+    grads = [
+        p.grad
+        for p in validate.parameters(params, "params")
+        if p.grad is not None
+    ]
     if not grads:
         return torch.tensor(0.0)
-    per_tensor = torch.stack([torch.linalg.vector_norm(g) for g in grads])  # (num_params,)
-    return torch.linalg.vector_norm(per_tensor)  # norm of the norms = norm of everything
+    per_tensor = torch.stack(
+        [torch.linalg.vector_norm(g) for g in grads]
+    )  # (num_params,)
+    return torch.linalg.vector_norm(
+        per_tensor
+    )  # norm of the norms = norm of everything
 
 
 def clip_gradients(params, max_norm: float) -> float:
@@ -40,7 +49,9 @@ def clip_gradients(params, max_norm: float) -> float:
     validate.real(max_norm, "max_norm", low=0, low_open=True)
     params = validate.parameters(params, "params")
     total = grad_norm(params)  # 0-d tensor
-    scale = max_norm / (total + 1e-6)  # < 1 exactly when the norm exceeds max_norm
+    scale = max_norm / (
+        total + 1e-6
+    )  # < 1 exactly when the norm exceeds max_norm
     if scale < 1:
         for p in params:
             if p.grad is not None:

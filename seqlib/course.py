@@ -36,6 +36,7 @@
     cell (install at the release tag, hidden from the page), ``_config.yml``'s launch buttons,
     ``CITATION.cff`` and the README's BibTeX (:mod:`seqlib.edition`). ``--check`` only reports.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,22 +49,37 @@ from pathlib import Path
 import nbformat
 
 from seqlib.prose import prose_number_problems
-from seqlib.student import StudentReport, student_notebook, write_student_edition  # noqa: F401 (the CLI's, re-exported)
+from seqlib.student import (
+    StudentReport,
+    student_notebook,
+    write_student_edition,
+)  # noqa: F401 (the CLI's, re-exported)
 
 KERNEL = "python3"
-KERNELSPEC = {"name": KERNEL, "display_name": "Python 3 (ipykernel)", "language": "python"}
+KERNELSPEC = {
+    "name": KERNEL,
+    "display_name": "Python 3 (ipykernel)",
+    "language": "python",
+}
 
 
 def hygiene_problems(nb: nbformat.NotebookNode) -> list[str]:
     """What makes a notebook unfit to commit: counts not 1..n, error outputs, wrong kernel."""
     problems = []
-    code = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+    code = [
+        c for c in nb.cells if c.cell_type == "code" and c.source.strip()
+    ]
     counts = [c.get("execution_count") for c in code]
     if counts != list(range(1, len(code) + 1)):
-        problems.append(f"execution counts are {counts[:8]}..., not 1..{len(code)}: "
-                        "re-run it top to bottom on a fresh kernel and save")
+        problems.append(
+            f"execution counts are {counts[:8]}..., not 1..{len(code)}: "
+            "re-run it top to bottom on a fresh kernel and save"
+        )
     for i, cell in enumerate(code, start=1):
-        if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+        if any(
+            o.get("output_type") == "error"
+            for o in cell.get("outputs", [])
+        ):
             problems.append(f"code cell {i} holds an error output")
     name = nb.metadata.get("kernelspec", {}).get("name")
     if name != KERNEL:
@@ -89,14 +105,18 @@ def toc_entries(root: str | Path = ".") -> list[str]:
     return entries
 
 
-def run_notebook(nb: nbformat.NotebookNode, folder: str | Path, timeout: int = 600) -> float:
+def run_notebook(
+    nb: nbformat.NotebookNode, folder: str | Path, timeout: int = 600
+) -> float:
     """Execute ``nb`` in memory on a fresh kernel with ``folder`` as its working directory.
 
     Clears old outputs and counts first; returns the seconds taken. Nothing is written.
     """
     from nbclient import NotebookClient
 
-    for cell in nb.cells:  # start from nothing: no stale outputs or counts
+    for (
+        cell
+    ) in nb.cells:  # start from nothing: no stale outputs or counts
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
@@ -105,8 +125,12 @@ def run_notebook(nb: nbformat.NotebookNode, folder: str | Path, timeout: int = 6
     # storing figures inline; the reader and nbval must see the same outputs, so drop it.
     os.environ.pop("MPLBACKEND", None)
     start = time.perf_counter()
-    NotebookClient(nb, timeout=timeout, kernel_name=KERNEL,
-                   resources={"metadata": {"path": str(Path(folder).resolve())}}).execute()
+    NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name=KERNEL,
+        resources={"metadata": {"path": str(Path(folder).resolve())}},
+    ).execute()
     return time.perf_counter() - start
 
 
@@ -115,7 +139,9 @@ def execute(path: str | Path, timeout: int = 600) -> float:
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     seconds = run_notebook(nb, path.parent, timeout)
-    for cell in nb.cells:  # drop per-run noise that would make diffs churn
+    for (
+        cell
+    ) in nb.cells:  # drop per-run noise that would make diffs churn
         cell.metadata.pop("execution", None)
     # These outputs come from a clean run: the book renders them instead of re-executing
     # (myst-nb's "auto" mode re-runs any notebook in which some code cell has no output).
@@ -125,32 +151,99 @@ def execute(path: str | Path, timeout: int = 600) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m seqlib.course", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m seqlib.course",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    run_cmd = sub.add_parser("execute", help="run notebooks on a fresh kernel and save them")
+    run_cmd = sub.add_parser(
+        "execute", help="run notebooks on a fresh kernel and save them"
+    )
     run_cmd.add_argument("notebooks", nargs="+")
-    run_cmd.add_argument("--timeout", type=int, default=600, help="seconds per cell")
-    chk = sub.add_parser("check", help="report notebooks unfit to commit, and prose numbers no cell prints")
+    run_cmd.add_argument(
+        "--timeout", type=int, default=600, help="seconds per cell"
+    )
+    chk = sub.add_parser(
+        "check",
+        help="report notebooks unfit to commit, and prose numbers no cell prints",
+    )
     chk.add_argument("notebooks", nargs="+")
-    asg = sub.add_parser("assignment", help="write an otter-grader assignment from a chapter's exercises")
-    asg.add_argument("chapter", help="05, 05_rnn_scratch or chapters/05_rnn_scratch.ipynb")
-    asg.add_argument("out_dir", help="folder for the master notebook and otter's dist/")
-    asg.add_argument("--book", default=".", help="the book's folder (default: the current one)")
-    asg.add_argument("--seed", type=int, help="draw the hidden cases from this seed (default: a fresh one)")
-    grd = sub.add_parser("grade", help="grade a folder of submissions into a CSV, without Docker")
-    grd.add_argument("autograder", help="the autograder zip `assignment` wrote")
-    grd.add_argument("submissions", help="a folder of .ipynb submissions, one per student")
+    asg = sub.add_parser(
+        "assignment",
+        help="write an otter-grader assignment from a chapter's exercises",
+    )
+    asg.add_argument(
+        "chapter",
+        help="05, 05_rnn_scratch or chapters/05_rnn_scratch.ipynb",
+    )
+    asg.add_argument(
+        "out_dir", help="folder for the master notebook and otter's dist/"
+    )
+    asg.add_argument(
+        "--book",
+        default=".",
+        help="the book's folder (default: the current one)",
+    )
+    asg.add_argument(
+        "--seed",
+        type=int,
+        help="draw the hidden cases from this seed (default: a fresh one)",
+    )
+    grd = sub.add_parser(
+        "grade",
+        help="grade a folder of submissions into a CSV, without Docker",
+    )
+    grd.add_argument(
+        "autograder", help="the autograder zip `assignment` wrote"
+    )
+    grd.add_argument(
+        "submissions",
+        help="a folder of .ipynb submissions, one per student",
+    )
     grd.add_argument("out_csv", help="the CSV to write")
-    grd.add_argument("--timeout", type=float, default=600, help="seconds per submission")
-    syn = sub.add_parser("sync", help="write the repository URL and version into notebooks, config, citation")
-    syn.add_argument("--book", default=".", help="the book's folder (default: the current one)")
-    syn.add_argument("--check", action="store_true", help="only report what disagrees (exit 1 if anything)")
-    stu = sub.add_parser("student", help="write (and build) the student edition of the book")
-    stu.add_argument("out_dir", help="folder to write the edition into (new, empty or an earlier edition)")
-    stu.add_argument("--book", default=".", help="the book's folder (default: the current one)")
-    stu.add_argument("--build", action="store_true", help="then run `jupyter-book build OUT_DIR`")
-    stu.add_argument("--repository-url", help="where you publish the edition (for its launch buttons)")
+    grd.add_argument(
+        "--timeout",
+        type=float,
+        default=600,
+        help="seconds per submission",
+    )
+    syn = sub.add_parser(
+        "sync",
+        help="write the repository URL and version into notebooks, config, citation",
+    )
+    syn.add_argument(
+        "--book",
+        default=".",
+        help="the book's folder (default: the current one)",
+    )
+    syn.add_argument(
+        "--check",
+        action="store_true",
+        help="only report what disagrees (exit 1 if anything)",
+    )
+    stu = sub.add_parser(
+        "student",
+        help="write (and build) the student edition of the book",
+    )
+    stu.add_argument(
+        "out_dir",
+        help="folder to write the edition into (new, empty or an earlier edition)",
+    )
+    stu.add_argument(
+        "--book",
+        default=".",
+        help="the book's folder (default: the current one)",
+    )
+    stu.add_argument(
+        "--build",
+        action="store_true",
+        help="then run `jupyter-book build OUT_DIR`",
+    )
+    stu.add_argument(
+        "--repository-url",
+        help="where you publish the edition (for its launch buttons)",
+    )
     args = parser.parse_args(argv)
 
     if args.command == "execute":
@@ -163,44 +256,71 @@ def main(argv: list[str] | None = None) -> int:
 
         try:
             if args.command == "grade":
-                rows = assignment.grade_folder(args.autograder, args.submissions, args.out_csv, args.timeout)
+                rows = assignment.grade_folder(
+                    args.autograder,
+                    args.submissions,
+                    args.out_csv,
+                    args.timeout,
+                )
                 for row in rows:
-                    print(f"{row['submission']}: {row['points']}/{row['possible']} {row['error']}".rstrip())
+                    print(
+                        f"{row['submission']}: {row['points']}/{row['possible']} {row['error']}".rstrip()
+                    )
                 print(f"grades written to {args.out_csv}")
                 return 0
-            report = assignment.build_assignment(args.chapter, args.out_dir, args.book, args.seed)
+            report = assignment.build_assignment(
+                args.chapter, args.out_dir, args.book, args.seed
+            )
         except (ValueError, RuntimeError) as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
-        print(f"master notebook: {report.master}\nstudent notebook: {report.student}\n"
-              f"autograder: {report.autograder}\n{report.points} autograded points in "
-              f"{len(report.graded)} question(s); graded by hand: {', '.join(report.manual) or 'none'}")
+        print(
+            f"master notebook: {report.master}\nstudent notebook: {report.student}\n"
+            f"autograder: {report.autograder}\n{report.points} autograded points in "
+            f"{len(report.graded)} question(s); graded by hand: {', '.join(report.manual) or 'none'}"
+        )
         return 0
     if args.command == "sync":
         from seqlib import edition
 
         if args.check:
             found = edition.problems(args.book)
-            print("\n".join(found) or "everything agrees with pyproject.toml")
+            print(
+                "\n".join(found)
+                or "everything agrees with pyproject.toml"
+            )
             return 1 if found else 0
         changed = edition.sync(args.book)
-        print("\n".join(f"synced {name}" for name in changed) or "nothing to change")
+        print(
+            "\n".join(f"synced {name}" for name in changed)
+            or "nothing to change"
+        )
         return 0
     if args.command == "student":
         try:
-            reports = write_student_edition(args.book, args.out_dir, args.repository_url)
+            reports = write_student_edition(
+                args.book, args.out_dir, args.repository_url
+            )
         except ValueError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
         for rel, report in reports.items():
-            print(f"{rel}: {report.solutions_removed} solutions removed, "
-                  f"{report.outputs_cleared} exercise outputs cleared")
+            print(
+                f"{rel}: {report.solutions_removed} solutions removed, "
+                f"{report.outputs_cleared} exercise outputs cleared"
+            )
             for warning in report.warnings:
                 print(f"warning: {warning}", file=sys.stderr)
         print(f"student edition written to {args.out_dir}")
         if args.build:
             jb = Path(sys.executable).with_name("jupyter-book")
-            return subprocess.run([str(jb) if jb.exists() else "jupyter-book", "build", args.out_dir]).returncode
+            return subprocess.run(
+                [
+                    str(jb) if jb.exists() else "jupyter-book",
+                    "build",
+                    args.out_dir,
+                ]
+            ).returncode
         return 0
     bad = 0
     for nb_path in args.notebooks:

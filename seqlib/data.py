@@ -12,6 +12,7 @@ Working offline: put the file (same name, same SHA-1) in the cache folder, or po
 >>> len(text)                        # doctest: +SKIP
 173428
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -81,7 +82,9 @@ def cache_dir() -> Path:
 def sha1_of(path: str | os.PathLike) -> str:
     """SHA-1 hex digest of a file, read in 1 MiB blocks."""
     if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
+        raise TypeError(
+            f"path must be a str or os.PathLike, got {type(path).__name__}"
+        )
     digest = hashlib.sha1()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -109,9 +112,13 @@ def download(
     can be had, left alone and reported in the error.
     """
     if not re.fullmatch(r"[0-9a-f]{40}", sha1 or ""):
-        raise ValueError(f"sha1 must be 40 lowercase hex digits, got {sha1!r}")
+        raise ValueError(
+            f"sha1 must be 40 lowercase hex digits, got {sha1!r}"
+        )
     if not url.startswith("https://"):
-        raise ValueError(f"only https downloads are allowed, got url {url!r}")
+        raise ValueError(
+            f"only https downloads are allowed, got url {url!r}"
+        )
     name = name or url.rstrip("/").rsplit("/", 1)[-1]
     folder = Path(folder) if folder is not None else cache_dir()
     target = folder / name
@@ -125,12 +132,19 @@ def download(
 
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{name}.", suffix=".part", dir=folder
+        )
     except OSError as err:
-        raise DownloadError(_offline_message(name, url, sha1, target, problem, err)) from err
+        raise DownloadError(
+            _offline_message(name, url, sha1, target, problem, err)
+        ) from err
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as resp:
+        with (
+            os.fdopen(fd, "wb") as out,
+            urllib.request.urlopen(url, timeout=timeout) as resp,
+        ):
             for block in iter(lambda: resp.read(1 << 16), b""):
                 out.write(block)
         got = sha1_of(tmp)
@@ -143,7 +157,9 @@ def download(
         os.replace(tmp, target)  # atomic on the same filesystem
         return target
     except (urllib.error.URLError, OSError, TimeoutError) as err:
-        raise DownloadError(_offline_message(name, url, sha1, target, problem, err)) from err
+        raise DownloadError(
+            _offline_message(name, url, sha1, target, problem, err)
+        ) from err
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -163,13 +179,17 @@ def preprocess(raw: str) -> str:
     'it s the time '
     """
     if not isinstance(raw, str):
-        raise TypeError(f"raw must be a str (the text), got {type(raw).__name__}")
+        raise TypeError(
+            f"raw must be a str (the text), got {type(raw).__name__}"
+        )
     return re.sub("[^A-Za-z]+", " ", raw).lower()
 
 
 def read_time_machine(folder: str | os.PathLike | None = None) -> str:
     """The raw text of *The Time Machine* (178,979 bytes, verified by SHA-1)."""
-    path = download(TIME_MACHINE.url, TIME_MACHINE.sha1, TIME_MACHINE.name, folder)
+    path = download(
+        TIME_MACHINE.url, TIME_MACHINE.sha1, TIME_MACHINE.name, folder
+    )
     return path.read_text(encoding="utf-8")
 
 
@@ -179,7 +199,10 @@ def time_machine(folder: str | os.PathLike | None = None) -> str:
 
 
 def sine_series(
-    T: int = 1000, noise: float = 0.2, freq: float = 0.01, generator: torch.Generator | None = None
+    T: int = 1000,
+    noise: float = 0.2,
+    freq: float = 0.01,
+    generator: torch.Generator | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     r"""D2L's synthetic series :math:`x_t = \sin(0.01\,t) + 0.2\,\epsilon_t`, :math:`\epsilon_t \sim N(0, 1)`.
 
@@ -193,5 +216,7 @@ def sine_series(
         raise ValueError(f"T must be a positive number of steps, got {T}")
     validate.real(noise, "noise", low=0)
     time = torch.arange(1, T + 1, dtype=torch.float32)  # (T,)
-    x = torch.sin(freq * time) + noise * torch.randn(T, generator=generator)  # (T,)
+    x = torch.sin(freq * time) + noise * torch.randn(
+        T, generator=generator
+    )  # (T,)
     return time, x

@@ -18,6 +18,7 @@ ids (``vocab.decode(prefix + new)`` gives the whole text) and run the model in e
 >>> greedy(model, [1, 2], num_steps=4).shape
 torch.Size([4])
 """
+
 from __future__ import annotations
 
 import math
@@ -30,20 +31,35 @@ from torch import nn
 from seqlib import validate
 from seqlib.lm import evaluating, select_state
 
-__all__ = ["greedy", "sample", "beam_search", "adjust_logits", "distinct_n", "Beam"]
+__all__ = [
+    "greedy",
+    "sample",
+    "beam_search",
+    "adjust_logits",
+    "distinct_n",
+    "Beam",
+]
 
 
 def _check_common(prefix, num_steps) -> torch.Tensor:
     validate.integer(num_steps, "num_steps", minimum=0)
-    prefix = validate.token_ids(prefix, "prefix")  # (P,): 1-D, integer, >= 0
+    prefix = validate.token_ids(
+        prefix, "prefix"
+    )  # (P,): 1-D, integer, >= 0
     if prefix.numel() == 0:
-        raise ValueError("prefix must be a non-empty 1-D sequence of token ids (the model needs "
-                         "at least one token to condition on), got an empty one")
+        raise ValueError(
+            "prefix must be a non-empty 1-D sequence of token ids (the model needs "
+            "at least one token to condition on), got an empty one"
+        )
     return prefix  # (P,)
 
 
-def adjust_logits(logits: torch.Tensor, temperature: float = 1.0, top_k: int | None = None,
-                  top_p: float | None = None) -> torch.Tensor:
+def adjust_logits(
+    logits: torch.Tensor,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+) -> torch.Tensor:
     r"""Logits ``(..., V)`` -> logits of the sampling distribution, with ``-inf`` for removed tokens.
 
     Applied in this order: divide by the temperature :math:`\tau > 0` (:math:`\tau < 1`
@@ -60,25 +76,52 @@ def adjust_logits(logits: torch.Tensor, temperature: float = 1.0, top_k: int | N
     """
     validate.real(temperature, "temperature", low=0, low_open=True)
     validate.integer(top_k, "top_k", minimum=1, optional=True)
-    validate.real(top_p, "top_p", low=0, high=1, low_open=True, optional=True)
-    if not isinstance(logits, torch.Tensor) or not logits.is_floating_point() or logits.dim() == 0:
-        got = (f"a {logits.dtype} tensor of shape {tuple(logits.shape)}" if isinstance(logits, torch.Tensor)
-               else type(logits).__name__)
-        raise TypeError(f"logits must be a floating-point tensor (..., V), got {got}")
+    validate.real(
+        top_p, "top_p", low=0, high=1, low_open=True, optional=True
+    )
+    if (
+        not isinstance(logits, torch.Tensor)
+        or not logits.is_floating_point()
+        or logits.dim() == 0
+    ):
+        got = (
+            f"a {logits.dtype} tensor of shape {tuple(logits.shape)}"
+            if isinstance(logits, torch.Tensor)
+            else type(logits).__name__
+        )
+        raise TypeError(
+            f"logits must be a floating-point tensor (..., V), got {got}"
+        )
     logits = logits / temperature  # (..., V)
     if top_k is not None:
-        k = min(top_k, logits.shape[-1])  # clamp: asking for more tokens than exist keeps all
+        k = min(
+            top_k, logits.shape[-1]
+        )  # clamp: asking for more tokens than exist keeps all
         # exactly k; among tied logits the lowest index wins, as in argmax (torch.topk leaves
         # ties unspecified: it picks index 2 of [1, 3, 3, 3]), so top_k=1 is greedy
-        keep = logits.sort(dim=-1, descending=True, stable=True).indices[..., :k]  # (..., k)
-        drop = torch.ones_like(logits, dtype=torch.bool).scatter(-1, keep, False)  # (..., V)
-        logits = logits.masked_fill(drop, -math.inf)  # (..., V): a tie with the k-th is dropped
+        keep = logits.sort(dim=-1, descending=True, stable=True).indices[
+            ..., :k
+        ]  # (..., k)
+        drop = torch.ones_like(logits, dtype=torch.bool).scatter(
+            -1, keep, False
+        )  # (..., V)
+        logits = logits.masked_fill(
+            drop, -math.inf
+        )  # (..., V): a tie with the k-th is dropped
     if top_p is not None and top_p < 1:
-        sorted_logits, order = logits.sort(dim=-1, descending=True)  # (..., V)
+        sorted_logits, order = logits.sort(
+            dim=-1, descending=True
+        )  # (..., V)
         probs = sorted_logits.softmax(dim=-1)  # (..., V)
-        mass_before = probs.cumsum(dim=-1) - probs  # (..., V): probability of the tokens above
-        drop_sorted = mass_before >= top_p  # (..., V): the set already reached top_p without it
-        drop = drop_sorted.scatter(-1, order, drop_sorted)  # (..., V): back to vocabulary order
+        mass_before = (
+            probs.cumsum(dim=-1) - probs
+        )  # (..., V): probability of the tokens above
+        drop_sorted = (
+            mass_before >= top_p
+        )  # (..., V): the set already reached top_p without it
+        drop = drop_sorted.scatter(
+            -1, order, drop_sorted
+        )  # (..., V): back to vocabulary order
         logits = logits.masked_fill(drop, -math.inf)  # (..., V)
     return logits
 
@@ -88,13 +131,23 @@ def _generate(model, prefix, num_steps, choose) -> torch.Tensor:
     prefix = _check_common(prefix, num_steps)  # (P,)
     new_tokens = []
     with evaluating(model):
-        logits, state = model(prefix.unsqueeze(0), None)  # (1, P, V): read the prefix once
+        logits, state = model(
+            prefix.unsqueeze(0), None
+        )  # (1, P, V): read the prefix once
         for step in range(num_steps):
             token = choose(logits[:, -1])  # (1,)
             new_tokens.append(token)
-            if step + 1 < num_steps:  # feed it back (not needed after the last one)
-                logits, state = model(token.unsqueeze(0), state)  # (1, 1, V)
-    return torch.cat(new_tokens) if new_tokens else torch.zeros(0, dtype=torch.long)  # (num_steps,)
+            if (
+                step + 1 < num_steps
+            ):  # feed it back (not needed after the last one)
+                logits, state = model(
+                    token.unsqueeze(0), state
+                )  # (1, 1, V)
+    return (
+        torch.cat(new_tokens)
+        if new_tokens
+        else torch.zeros(0, dtype=torch.long)
+    )  # (num_steps,)
 
 
 def greedy(model: nn.Module, prefix, num_steps: int) -> torch.Tensor:
@@ -104,12 +157,20 @@ def greedy(model: nn.Module, prefix, num_steps: int) -> torch.Tensor:
     >>> greedy(RNNLM(RNNScratch(4, 3), vocab_size=4), torch.tensor([0]), num_steps=0)
     tensor([], dtype=torch.int64)
     """
-    return _generate(model, prefix, num_steps, lambda logits: logits.argmax(dim=-1))
+    return _generate(
+        model, prefix, num_steps, lambda logits: logits.argmax(dim=-1)
+    )
 
 
-def sample(model: nn.Module, prefix, num_steps: int, temperature: float = 1.0,
-           top_k: int | None = None, top_p: float | None = None,
-           generator: torch.Generator | None = None) -> torch.Tensor:
+def sample(
+    model: nn.Module,
+    prefix,
+    num_steps: int,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+    generator: torch.Generator | None = None,
+) -> torch.Tensor:
     """``num_steps`` ids drawn one by one from the (adjusted, :func:`adjust_logits`) model distribution.
 
     ``top_k=1`` (or a tiny ``top_p``) is greedy decoding. Pass a seeded ``generator`` to
@@ -123,11 +184,17 @@ def sample(model: nn.Module, prefix, num_steps: int, temperature: float = 1.0,
     >>> torch.equal(draw(), draw())
     True
     """
-    adjust_logits(torch.zeros(1), temperature, top_k, top_p)  # validate before any work
+    adjust_logits(
+        torch.zeros(1), temperature, top_k, top_p
+    )  # validate before any work
 
     def choose(logits):  # (1, V) -> (1,)
-        probs = adjust_logits(logits.double(), temperature, top_k, top_p).softmax(dim=-1)  # (1, V)
-        return torch.multinomial(probs, 1, generator=generator).squeeze(1)  # (1,)
+        probs = adjust_logits(
+            logits.double(), temperature, top_k, top_p
+        ).softmax(dim=-1)  # (1, V)
+        return torch.multinomial(probs, 1, generator=generator).squeeze(
+            1
+        )  # (1,)
 
     return _generate(model, prefix, num_steps, choose)
 
@@ -140,8 +207,14 @@ class Beam(NamedTuple):
     score: float  # log_prob / L ** length_alpha
 
 
-def beam_search(model: nn.Module, prefix, num_steps: int, beam_size: int = 4,
-                length_alpha: float = 0.0, eos: int | None = None) -> list[Beam]:
+def beam_search(
+    model: nn.Module,
+    prefix,
+    num_steps: int,
+    beam_size: int = 4,
+    length_alpha: float = 0.0,
+    eos: int | None = None,
+) -> list[Beam]:
     r"""Beam search: the ``beam_size`` best continuations of ``prefix``, best first.
 
     At each step every live hypothesis is extended by every token and the ``beam_size`` best
@@ -175,9 +248,19 @@ def beam_search(model: nn.Module, prefix, num_steps: int, beam_size: int = 4,
 
     def ranked(hypotheses):
         def score(tokens, log_prob):
-            return log_prob / len(tokens) ** length_alpha if len(tokens) else 0.0
-        beams = [Beam(torch.tensor(t, dtype=torch.long), lp, score(t, lp)) for t, lp in hypotheses]
-        return sorted(beams, key=lambda b: b.score, reverse=True)[:beam_size]
+            return (
+                log_prob / len(tokens) ** length_alpha
+                if len(tokens)
+                else 0.0
+            )
+
+        beams = [
+            Beam(torch.tensor(t, dtype=torch.long), lp, score(t, lp))
+            for t, lp in hypotheses
+        ]
+        return sorted(beams, key=lambda b: b.score, reverse=True)[
+            :beam_size
+        ]
 
     def _can_still_win(live, finished):
         """False once ``beam_size`` hypotheses have finished and no live one can beat the worst
@@ -187,34 +270,61 @@ def beam_search(model: nn.Module, prefix, num_steps: int, beam_size: int = 4,
         if eos is None or len(finished) < beam_size:
             return True
         worst_kept = ranked(finished)[-1].score
-        return any(lp / num_steps ** length_alpha > worst_kept for _, lp in live)
+        return any(
+            lp / num_steps**length_alpha > worst_kept for _, lp in live
+        )
 
     live, finished = [([], 0.0)], []  # (new tokens, log_prob) pairs
     if num_steps == 0:
         return ranked(live)
     with evaluating(model):
-        logits, state = model(prefix.unsqueeze(0), None)  # (1, P, V); state for 1 row
+        logits, state = model(
+            prefix.unsqueeze(0), None
+        )  # (1, P, V); state for 1 row
         for step in range(num_steps):
-            log_probs = F.log_softmax(logits[:, -1].double(), dim=-1)  # (K, V)
-            totals = torch.tensor([lp for _, lp in live], dtype=torch.float64)[:, None] + log_probs  # (K, V)
+            log_probs = F.log_softmax(
+                logits[:, -1].double(), dim=-1
+            )  # (K, V)
+            totals = (
+                torch.tensor([lp for _, lp in live], dtype=torch.float64)[
+                    :, None
+                ]
+                + log_probs
+            )  # (K, V)
             V = totals.shape[-1]
-            top = totals.flatten().topk(min(2 * beam_size, totals.numel()))  # extra, in case of eos
+            top = totals.flatten().topk(
+                min(2 * beam_size, totals.numel())
+            )  # extra, in case of eos
             rows, next_live = [], []
-            for total, flat in zip(top.values.tolist(), top.indices.tolist(), strict=True):
-                row, token = divmod(flat, V)  # which hypothesis, extended by which token
+            for total, flat in zip(
+                top.values.tolist(), top.indices.tolist(), strict=True
+            ):
+                row, token = divmod(
+                    flat, V
+                )  # which hypothesis, extended by which token
                 hypothesis = (live[row][0] + [token], total)
                 if eos is not None and token == eos:
-                    finished.append(hypothesis)  # ranks above the K-th live one: keep it
+                    finished.append(
+                        hypothesis
+                    )  # ranks above the K-th live one: keep it
                 else:
                     rows.append(row)
                     next_live.append(hypothesis)
                 if len(next_live) == beam_size:
                     break
             live = next_live
-            if not live or step + 1 == num_steps or not _can_still_win(live, finished):
+            if (
+                not live
+                or step + 1 == num_steps
+                or not _can_still_win(live, finished)
+            ):
                 break
-            state = select_state(state, torch.tensor(rows))  # each survivor's parent state
-            last = torch.tensor([tokens[-1] for tokens, _ in live]).unsqueeze(1)  # (K, 1)
+            state = select_state(
+                state, torch.tensor(rows)
+            )  # each survivor's parent state
+            last = torch.tensor(
+                [tokens[-1] for tokens, _ in live]
+            ).unsqueeze(1)  # (K, 1)
             logits, state = model(last, state)  # (K, 1, V)
     return ranked(finished if finished else live)
 
@@ -230,6 +340,8 @@ def distinct_n(ids, n: int) -> float:
     validate.integer(n, "n", minimum=1)
     ids = torch.as_tensor(ids).tolist()
     if not isinstance(ids, list) or len(ids) < n:
-        raise ValueError(f"need a 1-D sequence of at least n = {n} ids, got {ids!r}")
+        raise ValueError(
+            f"need a 1-D sequence of at least n = {n} ids, got {ids!r}"
+        )
     ngrams = [tuple(ids[i : i + n]) for i in range(len(ids) - n + 1)]
     return len(set(ngrams)) / len(ngrams)

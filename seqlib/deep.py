@@ -31,6 +31,7 @@ function (``tests/test_deep.py``, float64).
 >>> tuple(outputs.shape), tuple(state.shape)
 ((2, 4, 8), (2, 3, 8))
 """
+
 from __future__ import annotations
 
 import torch
@@ -41,13 +42,24 @@ from seqlib.lm import map_state
 from seqlib.models import GRUScratch, LSTMScratch, RNNScratch
 from seqlib.models import load_from_torch as _load_cell
 
-__all__ = ["CELLS", "BiRNNScratch", "StackedRNNScratch", "load_from_torch"]
+__all__ = [
+    "CELLS",
+    "BiRNNScratch",
+    "StackedRNNScratch",
+    "load_from_torch",
+]
 
-CELLS = {"rnn": RNNScratch, "gru": GRUScratch, "lstm": LSTMScratch}  # cell name -> scratch class
+CELLS = {
+    "rnn": RNNScratch,
+    "gru": GRUScratch,
+    "lstm": LSTMScratch,
+}  # cell name -> scratch class
 _TORCH = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
 
 
-def _make_cell(cell: str, num_inputs: int, num_hiddens: int, sigma: float) -> nn.Module:
+def _make_cell(
+    cell: str, num_inputs: int, num_hiddens: int, sigma: float
+) -> nn.Module:
     return CELLS[cell](num_inputs, num_hiddens, sigma=sigma)
 
 
@@ -59,20 +71,39 @@ def _layer_state(state, k: int):
 def _stack_states(states: list):
     """Per-layer states ``(B, H)`` (or pairs) -> ``(B, L, H)`` (or a pair of those)."""
     if isinstance(states[0], tuple):
-        return tuple(torch.stack(parts, dim=1) for parts in zip(*states, strict=True))  # (B, L, H)
+        return tuple(
+            torch.stack(parts, dim=1)
+            for parts in zip(*states, strict=True)
+        )  # (B, L, H)
     return torch.stack(states, dim=1)  # (B, L, H)
 
 
-def _check_state(model: nn.Module, state, batch_size: int, depth: int, squeeze: bool) -> None:
-    want = (batch_size, model.num_hiddens) if squeeze else (batch_size, depth, model.num_hiddens)
+def _check_state(
+    model: nn.Module, state, batch_size: int, depth: int, squeeze: bool
+) -> None:
+    want = (
+        (batch_size, model.num_hiddens)
+        if squeeze
+        else (batch_size, depth, model.num_hiddens)
+    )
     parts = state if model.cell == "lstm" else (state,)
-    if model.cell == "lstm" and (not isinstance(state, (tuple, list)) or len(state) != 2):
-        raise ValueError(f"{type(model).__name__} with cell='lstm' expects state to be a pair "
-                         f"(h, c), got {type(state).__name__}")
+    if model.cell == "lstm" and (
+        not isinstance(state, (tuple, list)) or len(state) != 2
+    ):
+        raise ValueError(
+            f"{type(model).__name__} with cell='lstm' expects state to be a pair "
+            f"(h, c), got {type(state).__name__}"
+        )
     for s in parts:
         if not isinstance(s, torch.Tensor) or tuple(s.shape) != want:
-            got = tuple(s.shape) if isinstance(s, torch.Tensor) else type(s).__name__
-            raise ValueError(f"{type(model).__name__} expects state of shape {want}, got {got}")
+            got = (
+                tuple(s.shape)
+                if isinstance(s, torch.Tensor)
+                else type(s).__name__
+            )
+            raise ValueError(
+                f"{type(model).__name__} expects state of shape {want}, got {got}"
+            )
 
 
 class StackedRNNScratch(nn.Module):
@@ -95,35 +126,70 @@ class StackedRNNScratch(nn.Module):
     ((3, 2, 6), (3, 2, 6))
     """
 
-    def __init__(self, num_inputs: int, num_hiddens: int, num_layers: int, sigma: float = 0.01,
-                 cell: str = "rnn"):
+    def __init__(
+        self,
+        num_inputs: int,
+        num_hiddens: int,
+        num_layers: int,
+        sigma: float = 0.01,
+        cell: str = "rnn",
+    ):
         super().__init__()
         validate.integer(num_inputs, "num_inputs", minimum=1)
         validate.integer(num_hiddens, "num_hiddens", minimum=1)
         validate.integer(num_layers, "num_layers", minimum=1)
         validate.real(sigma, "sigma", low=0)
         validate.choice(cell, "cell", tuple(CELLS))
-        self.num_inputs, self.num_hiddens, self.num_layers = num_inputs, num_hiddens, num_layers
+        self.num_inputs, self.num_hiddens, self.num_layers = (
+            num_inputs,
+            num_hiddens,
+            num_layers,
+        )
         self.sigma, self.cell = sigma, cell
         self.layers = nn.ModuleList(
-            _make_cell(cell, num_inputs if i == 0 else num_hiddens, num_hiddens, sigma)
-            for i in range(num_layers))
+            _make_cell(
+                cell,
+                num_inputs if i == 0 else num_hiddens,
+                num_hiddens,
+                sigma,
+            )
+            for i in range(num_layers)
+        )
 
     def begin_state(self, batch_size: int, device=None, dtype=None):
         """A zero state: ``(batch_size, L, H)`` (``(batch_size, H)`` if L = 1), a pair for an LSTM."""
-        states = [layer.begin_state(batch_size, device, dtype) for layer in self.layers]
-        return states[0] if self.num_layers == 1 else _stack_states(states)
+        states = [
+            layer.begin_state(batch_size, device, dtype)
+            for layer in self.layers
+        ]
+        return (
+            states[0] if self.num_layers == 1 else _stack_states(states)
+        )
 
     def forward(self, X: torch.Tensor, state=None):
         self.layers[0]._check_inputs(X)  # (B, T, D), T >= 1
         if state is not None:
-            _check_state(self, state, X.shape[0], self.num_layers, self.num_layers == 1)
+            _check_state(
+                self,
+                state,
+                X.shape[0],
+                self.num_layers,
+                self.num_layers == 1,
+            )
         outputs, finals = X, []  # (B, T, D): H^(0) = X
         for k, layer in enumerate(self.layers):
-            layer_state = state if self.num_layers == 1 else _layer_state(state, k)
-            outputs, final = layer(outputs, layer_state)  # (B, T, H), (B, H)
+            layer_state = (
+                state if self.num_layers == 1 else _layer_state(state, k)
+            )
+            outputs, final = layer(
+                outputs, layer_state
+            )  # (B, T, H), (B, H)
             finals.append(final)
-        return outputs, finals[0] if self.num_layers == 1 else _stack_states(finals)  # (B, T, H), (B, L, H)
+        return outputs, finals[
+            0
+        ] if self.num_layers == 1 else _stack_states(
+            finals
+        )  # (B, T, H), (B, L, H)
 
 
 class BiRNNScratch(nn.Module):
@@ -153,41 +219,83 @@ class BiRNNScratch(nn.Module):
 
     bidirectional = True  # RNNLM reads this and refuses the layer
 
-    def __init__(self, num_inputs: int, num_hiddens: int, sigma: float = 0.01, cell: str = "rnn"):
+    def __init__(
+        self,
+        num_inputs: int,
+        num_hiddens: int,
+        sigma: float = 0.01,
+        cell: str = "rnn",
+    ):
         super().__init__()
         validate.integer(num_inputs, "num_inputs", minimum=1)
         validate.integer(num_hiddens, "num_hiddens", minimum=1)
         validate.real(sigma, "sigma", low=0)
         validate.choice(cell, "cell", tuple(CELLS))
-        self.num_inputs, self.num_hiddens, self.sigma, self.cell = num_inputs, num_hiddens, sigma, cell
+        self.num_inputs, self.num_hiddens, self.sigma, self.cell = (
+            num_inputs,
+            num_hiddens,
+            sigma,
+            cell,
+        )
         self.output_size = 2 * num_hiddens
-        self.f_rnn = _make_cell(cell, num_inputs, num_hiddens, sigma)  # left to right
-        self.b_rnn = _make_cell(cell, num_inputs, num_hiddens, sigma)  # right to left
+        self.f_rnn = _make_cell(
+            cell, num_inputs, num_hiddens, sigma
+        )  # left to right
+        self.b_rnn = _make_cell(
+            cell, num_inputs, num_hiddens, sigma
+        )  # right to left
 
     def begin_state(self, batch_size: int, device=None, dtype=None):
         """A zero state ``(batch_size, 2, H)``, a pair of them for an LSTM."""
-        states = [rnn.begin_state(batch_size, device, dtype) for rnn in (self.f_rnn, self.b_rnn)]
+        states = [
+            rnn.begin_state(batch_size, device, dtype)
+            for rnn in (self.f_rnn, self.b_rnn)
+        ]
         return _stack_states(states)
 
     def forward(self, X: torch.Tensor, state=None):
         self.f_rnn._check_inputs(X)  # (B, T, D), T >= 1
         if state is not None:
             _check_state(self, state, X.shape[0], 2, False)
-        f_outputs, f_final = self.f_rnn(X, _layer_state(state, 0))  # (B, T, H)
-        b_outputs, b_final = self.b_rnn(X.flip(1), _layer_state(state, 1))  # (B, T, H): x_T first
-        outputs = torch.cat([f_outputs, b_outputs.flip(1)], dim=-1)  # (B, T, 2H): step t beside step t
-        return outputs, _stack_states([f_final, b_final])  # (B, T, 2H), (B, 2, H)
+        f_outputs, f_final = self.f_rnn(
+            X, _layer_state(state, 0)
+        )  # (B, T, H)
+        b_outputs, b_final = self.b_rnn(
+            X.flip(1), _layer_state(state, 1)
+        )  # (B, T, H): x_T first
+        outputs = torch.cat(
+            [f_outputs, b_outputs.flip(1)], dim=-1
+        )  # (B, T, 2H): step t beside step t
+        return outputs, _stack_states(
+            [f_final, b_final]
+        )  # (B, T, 2H), (B, 2, H)
 
 
-def _torch_layer(module: nn.RNNBase, layer: int, suffix: str) -> nn.RNNBase:
+def _torch_layer(
+    module: nn.RNNBase, layer: int, suffix: str
+) -> nn.RNNBase:
     """A one-layer torch module holding ``module``'s weights of one layer and direction."""
-    size = module.input_size if layer == 0 else module.hidden_size * (2 if module.bidirectional else 1)
-    kwargs = {"nonlinearity": module.nonlinearity} if isinstance(module, nn.RNN) else {}
-    one = type(module)(size, module.hidden_size, batch_first=True, **kwargs)
-    one.to(dtype=module.weight_ih_l0.dtype)  # float64 weights stay float64
+    size = (
+        module.input_size
+        if layer == 0
+        else module.hidden_size * (2 if module.bidirectional else 1)
+    )
+    kwargs = (
+        {"nonlinearity": module.nonlinearity}
+        if isinstance(module, nn.RNN)
+        else {}
+    )
+    one = type(module)(
+        size, module.hidden_size, batch_first=True, **kwargs
+    )
+    one.to(
+        dtype=module.weight_ih_l0.dtype
+    )  # float64 weights stay float64
     with torch.no_grad():
         for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
-            getattr(one, f"{name}_l0").copy_(getattr(module, f"{name}_l{layer}{suffix}"))
+            getattr(one, f"{name}_l0").copy_(
+                getattr(module, f"{name}_l{layer}{suffix}")
+            )
     return one
 
 
@@ -207,29 +315,50 @@ def load_from_torch(model: nn.Module, module: nn.Module) -> nn.Module:
     """
     if not isinstance(model, (StackedRNNScratch, BiRNNScratch)):
         if not isinstance(model, nn.Module):
-            raise TypeError(f"model must be a StackedRNNScratch, a BiRNNScratch or a scratch cell "
-                            f"(RNNScratch, GRUScratch, LSTMScratch), got {type(model).__name__}")
+            raise TypeError(
+                f"model must be a StackedRNNScratch, a BiRNNScratch or a scratch cell "
+                f"(RNNScratch, GRUScratch, LSTMScratch), got {type(model).__name__}"
+            )
         return _load_cell(model, module)
     if not isinstance(module, nn.RNNBase):
-        raise TypeError(f"module must be a torch.nn.RNN, GRU or LSTM, got {type(module).__name__}")
+        raise TypeError(
+            f"module must be a torch.nn.RNN, GRU or LSTM, got {type(module).__name__}"
+        )
     if type(module) is not _TORCH[model.cell]:
-        raise TypeError(f"a scratch model with cell={model.cell!r} pairs with "
-                        f"torch.nn.{_TORCH[model.cell].__name__}, got {type(module).__name__}")
-    if not module.bias or getattr(module, "proj_size", 0) or getattr(module, "nonlinearity", "tanh") != "tanh":
-        raise ValueError("module must have biases, tanh and no projection to match a scratch model")
-    if (module.input_size, module.hidden_size) != (model.num_inputs, model.num_hiddens):
-        raise ValueError(f"sizes differ: module ({module.input_size}, {module.hidden_size}), "
-                         f"model ({model.num_inputs}, {model.num_hiddens})")
+        raise TypeError(
+            f"a scratch model with cell={model.cell!r} pairs with "
+            f"torch.nn.{_TORCH[model.cell].__name__}, got {type(module).__name__}"
+        )
+    if (
+        not module.bias
+        or getattr(module, "proj_size", 0)
+        or getattr(module, "nonlinearity", "tanh") != "tanh"
+    ):
+        raise ValueError(
+            "module must have biases, tanh and no projection to match a scratch model"
+        )
+    if (module.input_size, module.hidden_size) != (
+        model.num_inputs,
+        model.num_hiddens,
+    ):
+        raise ValueError(
+            f"sizes differ: module ({module.input_size}, {module.hidden_size}), "
+            f"model ({model.num_inputs}, {model.num_hiddens})"
+        )
     if isinstance(model, StackedRNNScratch):
         if module.bidirectional or module.num_layers != model.num_layers:
-            raise ValueError(f"module must be unidirectional with num_layers={model.num_layers}, got "
-                             f"num_layers={module.num_layers}, bidirectional={module.bidirectional}")
+            raise ValueError(
+                f"module must be unidirectional with num_layers={model.num_layers}, got "
+                f"num_layers={module.num_layers}, bidirectional={module.bidirectional}"
+            )
         for k, cell in enumerate(model.layers):
             _load_cell(cell, _torch_layer(module, k, ""))
     else:
         if not module.bidirectional or module.num_layers != 1:
-            raise ValueError("a BiRNNScratch pairs with a one-layer module built with bidirectional=True, "
-                             f"got num_layers={module.num_layers}, bidirectional={module.bidirectional}")
+            raise ValueError(
+                "a BiRNNScratch pairs with a one-layer module built with bidirectional=True, "
+                f"got num_layers={module.num_layers}, bidirectional={module.bidirectional}"
+            )
         _load_cell(model.f_rnn, _torch_layer(module, 0, ""))
         _load_cell(model.b_rnn, _torch_layer(module, 0, "_reverse"))
     return model

@@ -27,6 +27,7 @@ A fork changes the two lines above, runs the sync, and pushes the tag ``v<versio
 >>> print(colab_source(s.repository, s.tag).splitlines()[-1].strip())
 %pip install -q "seqlib[book] @ git+https://github.com/o/book@v0.1.0"
 """
+
 from __future__ import annotations
 
 import re
@@ -36,7 +37,14 @@ from pathlib import Path
 
 import nbformat
 
-__all__ = ["BookSettings", "settings", "colab_source", "sync", "problems", "citation_cff"]
+__all__ = [
+    "BookSettings",
+    "settings",
+    "colab_source",
+    "sync",
+    "problems",
+    "citation_cff",
+]
 
 ROOT = Path(__file__).resolve().parents[1]
 COLAB_TAG = "colab-setup"
@@ -65,34 +73,55 @@ def settings(root: str | Path = ROOT) -> BookSettings:
     values = {}
     for key in ("repository", "student-repository"):
         url = book.get(key)
-        if not isinstance(url, str) or not re.fullmatch(r"https://[^\s@\"']+[^/\s]", url) or url.endswith(".git"):
-            raise ValueError(f"{path}: [tool.seqlib-book] {key} must be an https URL without a "
-                             f"trailing slash or .git, got {url!r}")
+        if (
+            not isinstance(url, str)
+            or not re.fullmatch(r"https://[^\s@\"']+[^/\s]", url)
+            or url.endswith(".git")
+        ):
+            raise ValueError(
+                f"{path}: [tool.seqlib-book] {key} must be an https URL without a "
+                f"trailing slash or .git, got {url!r}"
+            )
         values[key] = url
     version = data.get("project", {}).get("version")
     if not isinstance(version, str) or not version:
-        raise ValueError(f"{path}: [project] version must be set, got {version!r}")
-    return BookSettings(values["repository"], values["student-repository"], version)
+        raise ValueError(
+            f"{path}: [project] version must be set, got {version!r}"
+        )
+    return BookSettings(
+        values["repository"], values["student-repository"], version
+    )
 
 
 def colab_source(repository: str, tag: str) -> str:
     """The source of a chapter's Colab cell: install seqlib at ``tag`` on Colab, else nothing."""
     # Written as `ruff format` leaves it (line-length 74), so formatting never fights the sync.
-    return ("# On Colab, install seqlib (and the book's requirements) at the book's version;\n"
-            "# elsewhere this does nothing.\n"
-            "import importlib.util\n"
-            "import sys\n"
-            "\n"
-            'on_colab = "google.colab" in sys.modules\n'
-            'if on_colab and importlib.util.find_spec("seqlib") is None:\n'
-            f'    %pip install -q "seqlib[book] @ git+{repository}@{tag}"')
+    return (
+        "# On Colab, install seqlib (and the book's requirements) at the book's version;\n"
+        "# elsewhere this does nothing.\n"
+        "import importlib.util\n"
+        "import sys\n"
+        "\n"
+        'on_colab = "google.colab" in sys.modules\n'
+        'if on_colab and importlib.util.find_spec("seqlib") is None:\n'
+        f'    %pip install -q "seqlib[book] @ git+{repository}@{tag}"'
+    )
 
 
-def _colab_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
-    return [c for c in nb.cells if c.cell_type == "code" and COLAB_TAG in c.metadata.get("tags", [])]
+def _colab_cells(
+    nb: nbformat.NotebookNode,
+) -> list[nbformat.NotebookNode]:
+    return [
+        c
+        for c in nb.cells
+        if c.cell_type == "code"
+        and COLAB_TAG in c.metadata.get("tags", [])
+    ]
 
 
-def sync_notebook(nb: nbformat.NotebookNode, repository: str, tag: str) -> bool:
+def sync_notebook(
+    nb: nbformat.NotebookNode, repository: str, tag: str
+) -> bool:
     """Make ``nb``'s Colab cell install ``repository`` at ``tag`` and hide it; True if changed.
 
     The cell has no output off Colab, so changing its source changes no stored output.
@@ -100,7 +129,9 @@ def sync_notebook(nb: nbformat.NotebookNode, repository: str, tag: str) -> bool:
     """
     cells = _colab_cells(nb)
     if len(cells) != 1:
-        raise ValueError(f"expected one code cell tagged {COLAB_TAG!r}, found {len(cells)}")
+        raise ValueError(
+            f"expected one code cell tagged {COLAB_TAG!r}, found {len(cells)}"
+        )
     cell, changed = cells[0], False
     source = colab_source(repository, tag)
     if cell.source != source:
@@ -112,16 +143,24 @@ def sync_notebook(nb: nbformat.NotebookNode, repository: str, tag: str) -> bool:
     return changed
 
 
-def notebook_problems(nb: nbformat.NotebookNode, repository: str, tag: str) -> list[str]:
+def notebook_problems(
+    nb: nbformat.NotebookNode, repository: str, tag: str
+) -> list[str]:
     """How ``nb``'s Colab cell disagrees with the setting (empty when it agrees)."""
     cells = _colab_cells(nb)
     if len(cells) != 1:
-        return [f"has {len(cells)} code cells tagged {COLAB_TAG!r}, not one"]
+        return [
+            f"has {len(cells)} code cells tagged {COLAB_TAG!r}, not one"
+        ]
     out = []
     if cells[0].source != colab_source(repository, tag):
-        out.append(f"its Colab cell does not install seqlib from {repository}@{tag}")
+        out.append(
+            f"its Colab cell does not install seqlib from {repository}@{tag}"
+        )
     if HIDE_TAG not in cells[0].metadata.get("tags", []):
-        out.append(f"its Colab cell lacks the {HIDE_TAG!r} tag (it would show on the page)")
+        out.append(
+            f"its Colab cell lacks the {HIDE_TAG!r} tag (it would show on the page)"
+        )
     return out
 
 
@@ -132,21 +171,32 @@ def _config_values(text: str) -> dict[str, str]:
     block = _REPO_BLOCK.search(text)
     if not block:
         return {}
-    return dict(re.findall(r"(?m)^[ \t]+(url|branch):[ \t]*\"?([^\"\s#]*)\"?", block[1]))
+    return dict(
+        re.findall(
+            r"(?m)^[ \t]+(url|branch):[ \t]*\"?([^\"\s#]*)\"?", block[1]
+        )
+    )
 
 
 def sync_config(text: str, repository: str, tag: str) -> str:
     """``_config.yml``'s text with ``repository.url`` and ``repository.branch`` set (comments kept)."""
     block = _REPO_BLOCK.search(text)
     if not block:
-        raise ValueError("_config.yml has no top-level `repository:` block")
+        raise ValueError(
+            "_config.yml has no top-level `repository:` block"
+        )
     body = block[1]
     for key, value in (("url", repository), ("branch", tag)):
         if re.search(rf"(?m)^[ \t]+{key}:", body):
-            body = re.sub(rf"(?m)^([ \t]+{key}:)[ \t]*[^\s#]*", rf"\g<1> {value}", body, count=1)
+            body = re.sub(
+                rf"(?m)^([ \t]+{key}:)[ \t]*[^\s#]*",
+                rf"\g<1> {value}",
+                body,
+                count=1,
+            )
         else:
             body = body.rstrip("\n") + f"\n  {key}: {value}\n"
-    return text[:block.start(1)] + body + text[block.end(1):]
+    return text[: block.start(1)] + body + text[block.end(1) :]
 
 
 def citation_cff(s: BookSettings) -> str:
@@ -188,13 +238,15 @@ references:
 
 def bibtex(s: BookSettings) -> str:
     """The BibTeX entry the README shows under *How to cite*."""
-    return ("@misc{seqmodelsmeasured2026,\n"
-            "  title   = {Sequence Models, Measured: an executable textbook on recurrent networks and their metrics},\n"
-            "  author  = {{The seqlib authors}},\n"
-            "  year    = {2026},\n"
-            f"  version = {{{s.version}}},\n"
-            f"  url     = {{{s.repository}/tree/{s.tag}}}\n"
-            "}")
+    return (
+        "@misc{seqmodelsmeasured2026,\n"
+        "  title   = {Sequence Models, Measured: an executable textbook on recurrent networks and their metrics},\n"
+        "  author  = {{The seqlib authors}},\n"
+        "  year    = {2026},\n"
+        f"  version = {{{s.version}}},\n"
+        f"  url     = {{{s.repository}/tree/{s.tag}}}\n"
+        "}"
+    )
 
 
 _BIBTEX_BLOCK = re.compile(r"(?s)(```bibtex\n)(.*?)(\n```)")
@@ -206,7 +258,11 @@ def _readme_bibtex(text: str) -> str | None:
 
 
 def _chapters(root: Path) -> list[Path]:
-    return sorted(p for p in (root / "chapters").glob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    return sorted(
+        p
+        for p in (root / "chapters").glob("*.ipynb")
+        if ".ipynb_checkpoints" not in p.parts
+    )
 
 
 def problems(root: str | Path = ROOT) -> list[str]:
@@ -215,16 +271,24 @@ def problems(root: str | Path = ROOT) -> list[str]:
     s = settings(root)
     out = []
     for path in _chapters(root):
-        for problem in notebook_problems(nbformat.read(path, as_version=4), s.repository, s.tag):
+        for problem in notebook_problems(
+            nbformat.read(path, as_version=4), s.repository, s.tag
+        ):
             out.append(f"{path.relative_to(root)}: {problem}")
     config = _config_values((root / "_config.yml").read_text())
     if config != {"url": s.repository, "branch": s.tag}:
-        out.append(f"_config.yml: repository url/branch are {config}, not {s.repository} / {s.tag}")
+        out.append(
+            f"_config.yml: repository url/branch are {config}, not {s.repository} / {s.tag}"
+        )
     cff = root / "CITATION.cff"
     if not cff.is_file() or cff.read_text() != citation_cff(s):
-        out.append("CITATION.cff: missing or not the one the setting gives")
+        out.append(
+            "CITATION.cff: missing or not the one the setting gives"
+        )
     if _readme_bibtex((root / "README.md").read_text()) != bibtex(s):
-        out.append("README.md: the BibTeX entry under 'How to cite' is not the one the setting gives")
+        out.append(
+            "README.md: the BibTeX entry under 'How to cite' is not the one the setting gives"
+        )
     return out
 
 
@@ -240,13 +304,23 @@ def sync(root: str | Path = ROOT) -> list[str]:
                 nbformat.write(nb, path)
                 changed.append(str(path.relative_to(root)))
         except ValueError as error:
-            raise ValueError(f"{path.relative_to(root)}: {error}") from None
-    updates = {"_config.yml": sync_config((root / "_config.yml").read_text(), s.repository, s.tag),
-               "CITATION.cff": citation_cff(s)}
+            raise ValueError(
+                f"{path.relative_to(root)}: {error}"
+            ) from None
+    updates = {
+        "_config.yml": sync_config(
+            (root / "_config.yml").read_text(), s.repository, s.tag
+        ),
+        "CITATION.cff": citation_cff(s),
+    }
     readme = (root / "README.md").read_text()
     if _readme_bibtex(readme) is None:
-        raise ValueError("README.md has no ```bibtex block under 'How to cite'")
-    updates["README.md"] = _BIBTEX_BLOCK.sub(lambda m: m[1] + bibtex(s) + m[3], readme, count=1)
+        raise ValueError(
+            "README.md has no ```bibtex block under 'How to cite'"
+        )
+    updates["README.md"] = _BIBTEX_BLOCK.sub(
+        lambda m: m[1] + bibtex(s) + m[3], readme, count=1
+    )
     for name, text in updates.items():
         path = root / name
         if not path.is_file() or path.read_text() != text:

@@ -4,6 +4,7 @@ r"""Exact perplexity of a text under a recurrent language model, from pooled NLL
 predicted token (a :class:`~seqlib.metrics.stats.NLLStats`), never a mean of per-batch
 perplexities.
 """
+
 from __future__ import annotations
 
 import torch
@@ -17,7 +18,9 @@ from seqlib.metrics.stats import NLLStats
 __all__ = ["evaluate_perplexity", "nll_stats"]
 
 
-def evaluate_perplexity(model: nn.Module, ids, batch_size: int = 1, num_steps: int = 256) -> float:
+def evaluate_perplexity(
+    model: nn.Module, ids, batch_size: int = 1, num_steps: int = 256
+) -> float:
     r"""Exact perplexity :math:`\exp(\frac{1}{N-1}\sum_{t=2}^{N} -\log p(x_t \mid x_{<t}))` of a text.
 
     The text ``ids`` ``(N,)`` is read once, left to right, with the state carried; every token
@@ -37,14 +40,18 @@ def evaluate_perplexity(model: nn.Module, ids, batch_size: int = 1, num_steps: i
     return nll_stats(model, ids, batch_size, num_steps).perplexity()
 
 
-def nll_stats(model: nn.Module, ids, batch_size: int = 1, num_steps: int = 256) -> NLLStats:
+def nll_stats(
+    model: nn.Module, ids, batch_size: int = 1, num_steps: int = 256
+) -> NLLStats:
     """The additive statistics behind :func:`evaluate_perplexity`: total NLL (float64) of the N-1 predictions, and N-1.
 
     Same reading of ``ids`` ``(N,)`` as :func:`evaluate_perplexity`; the model is evaluated
     in eval mode without autograd (:func:`~seqlib.lm.evaluating`). Stats of several texts
     add with ``+``.
     """
-    ids = validate.token_ids(ids, "ids", min_len=2)  # at least 2 tokens to score one prediction
+    ids = validate.token_ids(
+        ids, "ids", min_len=2
+    )  # at least 2 tokens to score one prediction
     validate.integer(batch_size, "batch_size", minimum=1)
     validate.integer(num_steps, "num_steps", minimum=1)
     with evaluating(model):
@@ -57,7 +64,13 @@ def nll_stats(model: nn.Module, ids, batch_size: int = 1, num_steps: int = 256) 
         if B * L < num_targets:  # the remainder continues the last stream
             X_rest = ids[B * L : num_targets].view(1, -1)  # (1, r)
             Y_rest = ids[B * L + 1 :].view(1, -1)  # (1, r)
-            rest, _ = _score(model, X_rest, Y_rest, select_state(state, [B - 1]), num_steps)
+            rest, _ = _score(
+                model,
+                X_rest,
+                Y_rest,
+                select_state(state, [B - 1]),
+                num_steps,
+            )
             stats = stats + rest
     return stats
 
@@ -68,6 +81,10 @@ def _score(model, X, Y, state, num_steps) -> tuple[NLLStats, object]:
     for start in range(0, X.shape[1], num_steps):
         cols = slice(start, start + num_steps)
         logits, state = model(X[:, cols], state)  # (B, t, V)
-        nll = F.cross_entropy(logits.flatten(0, 1).double(), Y[:, cols].flatten(), reduction="sum")
+        nll = F.cross_entropy(
+            logits.flatten(0, 1).double(),
+            Y[:, cols].flatten(),
+            reduction="sum",
+        )
         stats = stats + NLLStats(nll.item(), Y[:, cols].numel())
     return stats, state

@@ -28,6 +28,7 @@ converted at the boundary, inside :meth:`RNNLM.forward`.
 >>> tuple(logits.shape), tuple(state.shape)
 ((2, 5, 28), (2, 32))
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -73,12 +74,20 @@ def select_state(state, rows):
     ((2, 4), (2, 4))
     """
     parts = state if isinstance(state, (tuple, list)) else [state]
-    if state is not None and not all(isinstance(s, torch.Tensor) for s in parts):
-        raise TypeError(f"state must be a tensor, a tuple/list of tensors (an LSTM's (h, c)) or None, "
-                        f"got {type(state).__name__}")
-    is_ints = isinstance(rows, list) and all(isinstance(r, int) and not isinstance(r, bool) for r in rows)
+    if state is not None and not all(
+        isinstance(s, torch.Tensor) for s in parts
+    ):
+        raise TypeError(
+            f"state must be a tensor, a tuple/list of tensors (an LSTM's (h, c)) or None, "
+            f"got {type(state).__name__}"
+        )
+    is_ints = isinstance(rows, list) and all(
+        isinstance(r, int) and not isinstance(r, bool) for r in rows
+    )
     if not (isinstance(rows, (torch.Tensor, slice)) or is_ints):
-        raise TypeError(f"rows must be an index tensor, a list of ints or a slice, got {type(rows).__name__}")
+        raise TypeError(
+            f"rows must be an index tensor, a list of ints or a slice, got {type(rows).__name__}"
+        )
     return map_state(lambda s: s[rows], state)  # (len(rows), ...)
 
 
@@ -106,7 +115,9 @@ def evaluating(model: nn.Module):
         model.train(was_training)
 
 
-def _freed_saved_tensors(state, max_nodes: int = 8) -> RuntimeError | None:
+def _freed_saved_tensors(
+    state, max_nodes: int = 8
+) -> RuntimeError | None:
     """PyTorch's error when ``state``'s graph was already freed by a backward pass, else ``None``.
 
     A state carried from the previous minibatch without :func:`seqlib.train.detach` still
@@ -116,12 +127,20 @@ def _freed_saved_tensors(state, max_nodes: int = 8) -> RuntimeError | None:
     attribute read each), so it is cheap, and on a live graph it finds nothing.
     """
     parts = state if isinstance(state, (tuple, list)) else [state]
-    nodes = [t.grad_fn for t in parts if isinstance(t, torch.Tensor) and t.grad_fn is not None]
+    nodes = [
+        t.grad_fn
+        for t in parts
+        if isinstance(t, torch.Tensor) and t.grad_fn is not None
+    ]
     seen = 0
     while nodes and seen < max_nodes:
         node, nodes = nodes[0], nodes[1:]
         seen += 1
-        saved = [a for a in dir(node) if a.startswith("_saved_") or a == "saved_tensors"]  # built-in, custom
+        saved = [
+            a
+            for a in dir(node)
+            if a.startswith("_saved_") or a == "saved_tensors"
+        ]  # built-in, custom
         for attr in saved:
             try:
                 getattr(node, attr)
@@ -148,7 +167,9 @@ def refuse_freed_state(state) -> None:
     if state is None or not torch.is_grad_enabled():
         return
     err = _freed_saved_tensors(state)
-    if err is not None and (SECOND_BACKWARD in str(err) or "freed" in str(err)):
+    if err is not None and (
+        SECOND_BACKWARD in str(err) or "freed" in str(err)
+    ):
         raise explain_second_backward(err) from err
 
 
@@ -156,21 +177,36 @@ def _cell_sizes(cell: nn.Module) -> tuple[int, int, int]:
     """(num_inputs, num_hiddens, num_layers) of a scratch cell or a torch recurrent module."""
     if isinstance(cell, nn.RNNBase):
         if not cell.batch_first:
-            raise ValueError(f"torch.nn.{type(cell).__name__} must be built with batch_first=True")
+            raise ValueError(
+                f"torch.nn.{type(cell).__name__} must be built with batch_first=True"
+            )
         if cell.bidirectional:
-            raise ValueError("a language model reads left to right: bidirectional cells "
-                             "would see the tokens they are asked to predict")
+            raise ValueError(
+                "a language model reads left to right: bidirectional cells "
+                "would see the tokens they are asked to predict"
+            )
         if getattr(cell, "proj_size", 0):
             raise ValueError("LSTMs with proj_size > 0 are not supported")
         return cell.input_size, cell.hidden_size, cell.num_layers
     if getattr(cell, "bidirectional", False):  # seqlib.deep.BiRNNScratch
-        raise ValueError("a language model reads left to right: bidirectional cells "
-                         "would see the tokens they are asked to predict")
-    if all(hasattr(cell, a) for a in ("num_inputs", "num_hiddens", "begin_state")):
+        raise ValueError(
+            "a language model reads left to right: bidirectional cells "
+            "would see the tokens they are asked to predict"
+        )
+    if all(
+        hasattr(cell, a)
+        for a in ("num_inputs", "num_hiddens", "begin_state")
+    ):
         # a scratch cell, or a seqlib.deep.StackedRNNScratch (state (B, L, H) when L > 1)
-        return cell.num_inputs, cell.num_hiddens, getattr(cell, "num_layers", 1)
-    raise TypeError("cell must be a seqlib scratch cell (with num_inputs, num_hiddens, "
-                    f"begin_state) or a torch.nn.RNN/GRU/LSTM, got {type(cell).__name__}")
+        return (
+            cell.num_inputs,
+            cell.num_hiddens,
+            getattr(cell, "num_layers", 1),
+        )
+    raise TypeError(
+        "cell must be a seqlib scratch cell (with num_inputs, num_hiddens, "
+        f"begin_state) or a torch.nn.RNN/GRU/LSTM, got {type(cell).__name__}"
+    )
 
 
 class RNNLM(nn.Module):
@@ -195,8 +231,13 @@ class RNNLM(nn.Module):
     ((1, 3, 10), (1, 16))
     """
 
-    def __init__(self, cell: nn.Module, vocab_size: int, embed_dim: int | None = None,
-                 dropout: float = 0.0):
+    def __init__(
+        self,
+        cell: nn.Module,
+        vocab_size: int,
+        embed_dim: int | None = None,
+        dropout: float = 0.0,
+    ):
         super().__init__()
         validate.integer(vocab_size, "vocab_size", minimum=1)
         validate.integer(embed_dim, "embed_dim", minimum=1, optional=True)
@@ -204,45 +245,88 @@ class RNNLM(nn.Module):
         num_inputs, num_hiddens, num_layers = _cell_sizes(cell)
         expected = vocab_size if embed_dim is None else embed_dim
         if num_inputs != expected:
-            feeds = ("one-hot vectors of size vocab_size" if embed_dim is None
-                     else "embeddings of size embed_dim")
-            raise ValueError(f"the cell takes inputs of size {num_inputs}, but the model feeds it "
-                             f"{feeds} = {expected}; build the cell with num_inputs={expected}")
-        self.cell, self.vocab_size, self.embed_dim = cell, vocab_size, embed_dim
+            feeds = (
+                "one-hot vectors of size vocab_size"
+                if embed_dim is None
+                else "embeddings of size embed_dim"
+            )
+            raise ValueError(
+                f"the cell takes inputs of size {num_inputs}, but the model feeds it "
+                f"{feeds} = {expected}; build the cell with num_inputs={expected}"
+            )
+        self.cell, self.vocab_size, self.embed_dim = (
+            cell,
+            vocab_size,
+            embed_dim,
+        )
         self.num_hiddens, self.num_layers = num_hiddens, num_layers
-        self.embedding = None if embed_dim is None else nn.Embedding(vocab_size, embed_dim)
+        self.embedding = (
+            None
+            if embed_dim is None
+            else nn.Embedding(vocab_size, embed_dim)
+        )
         self.dropout = nn.Dropout(dropout)
-        self.output = nn.Linear(num_hiddens, vocab_size)  # W_hq (H, V) and b_q, as one layer
+        self.output = nn.Linear(
+            num_hiddens, vocab_size
+        )  # W_hq (H, V) and b_q, as one layer
 
     def begin_state(self, batch_size: int):
         """A zero state for ``batch_size`` rows, in the batch-first layout of the table above."""
         weight = self.output.weight
         if not isinstance(self.cell, nn.RNNBase):
-            return self.cell.begin_state(batch_size, device=weight.device, dtype=weight.dtype)
-        shape = (batch_size, self.num_hiddens) if self.num_layers == 1 else \
-            (batch_size, self.num_layers, self.num_hiddens)
-        h = torch.zeros(shape, device=weight.device, dtype=weight.dtype)  # (B, H) or (B, L, H)
+            return self.cell.begin_state(
+                batch_size, device=weight.device, dtype=weight.dtype
+            )
+        shape = (
+            (batch_size, self.num_hiddens)
+            if self.num_layers == 1
+            else (batch_size, self.num_layers, self.num_hiddens)
+        )
+        h = torch.zeros(
+            shape, device=weight.device, dtype=weight.dtype
+        )  # (B, H) or (B, L, H)
         return (h, h.clone()) if isinstance(self.cell, nn.LSTM) else h
 
     def _check_tokens(self, tokens: torch.Tensor) -> None:
         if not isinstance(tokens, torch.Tensor):
-            raise TypeError(f"tokens must be a LongTensor (B, T), got {type(tokens).__name__}")
+            raise TypeError(
+                f"tokens must be a LongTensor (B, T), got {type(tokens).__name__}"
+            )
         if tokens.dtype != torch.long:
-            raise ValueError(f"tokens must be int64 token ids, got dtype {tokens.dtype}")
-        if tokens.dim() != 2 or tokens.shape[1] == 0 or tokens.shape[0] == 0:
-            raise ValueError(f"tokens must be (B, T) with B, T >= 1, got {tuple(tokens.shape)}")
+            raise ValueError(
+                f"tokens must be int64 token ids, got dtype {tokens.dtype}"
+            )
+        if (
+            tokens.dim() != 2
+            or tokens.shape[1] == 0
+            or tokens.shape[0] == 0
+        ):
+            raise ValueError(
+                f"tokens must be (B, T) with B, T >= 1, got {tuple(tokens.shape)}"
+            )
         low, high = int(tokens.min()), int(tokens.max())
         if low < 0 or high >= self.vocab_size:
-            raise ValueError(f"token ids must be in [0, {self.vocab_size}), got ids from "
-                             f"{low} to {high}")
+            raise ValueError(
+                f"token ids must be in [0, {self.vocab_size}), got ids from "
+                f"{low} to {high}"
+            )
 
     def _run_torch_cell(self, X: torch.Tensor, state):
         """Run a torch module, converting its (L, B, H) state layout to ours and back."""
+
         def to_torch(s):  # (B, H) or (B, L, H) -> (L, B, H)
-            return s.unsqueeze(0) if self.num_layers == 1 else s.transpose(0, 1).contiguous()
+            return (
+                s.unsqueeze(0)
+                if self.num_layers == 1
+                else s.transpose(0, 1).contiguous()
+            )
 
         def from_torch(s):  # (L, B, H) -> (B, H) or (B, L, H)
-            return s.squeeze(0) if self.num_layers == 1 else s.transpose(0, 1)
+            return (
+                s.squeeze(0)
+                if self.num_layers == 1
+                else s.transpose(0, 1)
+            )
 
         if state is not None:
             state = map_state(to_torch, state)
@@ -252,9 +336,13 @@ class RNNLM(nn.Module):
 
     def forward(self, tokens: torch.Tensor, state=None):
         self._check_tokens(tokens)
-        refuse_freed_state(state)  # an undetached state from the previous minibatch
+        refuse_freed_state(
+            state
+        )  # an undetached state from the previous minibatch
         if self.embedding is None:
-            X = F.one_hot(tokens, self.vocab_size).to(self.output.weight.dtype)  # (B, T, V)
+            X = F.one_hot(tokens, self.vocab_size).to(
+                self.output.weight.dtype
+            )  # (B, T, V)
         else:
             X = self.dropout(self.embedding(tokens))  # (B, T, E)
         if isinstance(self.cell, nn.RNNBase):

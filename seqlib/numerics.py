@@ -45,6 +45,7 @@ training agree with the book's within a tolerance, not bit for bit: see the READ
 >>> code_path()["threads"] == torch.get_num_threads()
 True
 """
+
 from __future__ import annotations
 
 import os
@@ -58,7 +59,9 @@ PINNED_ENVIRONMENT: dict[str, str] = {
     "MKL_CBWR": "AVX2,STRICT",  # MKL: AVX2 code path, same result at any thread count
 }
 THREADS = 1  # one thread: no per-thread partial sums; as fast as two on the book's small models
-OPT_OUT = "SEQLIB_NUMERICS"  # set to "native" to leave PyTorch's choices alone
+OPT_OUT = (
+    "SEQLIB_NUMERICS"  # set to "native" to leave PyTorch's choices alone
+)
 
 
 def _is_x86_64() -> bool:
@@ -77,7 +80,9 @@ def pin() -> bool:
     if setting == "native":
         return False
     if setting not in ("", "pinned"):
-        raise ValueError(f"{OPT_OUT} must be 'native' or 'pinned' (or unset), got {setting!r}")
+        raise ValueError(
+            f"{OPT_OUT} must be 'native' or 'pinned' (or unset), got {setting!r}"
+        )
     if _is_x86_64():
         os.environ.update(PINNED_ENVIRONMENT)
     import torch  # after the environment is set: PyTorch reads it at its first operation
@@ -90,7 +95,9 @@ def pin() -> bool:
             f"PyTorch already runs its {capability} kernels: it computed something before "
             "seqlib was imported, so this session's numbers may differ from the book's in the "
             "last digits. Restart the kernel and import seqlib before computing anything.",
-            RuntimeWarning, stacklevel=3)
+            RuntimeWarning,
+            stacklevel=3,
+        )
     return True
 
 
@@ -115,7 +122,9 @@ def code_path() -> dict[str, object]:
 # --- agreement within a tolerance, for processors the pin cannot cover ----------------------
 
 # a number, with thousands separators read as one number (47,400), or a plain one (4.1e-06)
-_NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_NUMBER = re.compile(
+    r"(?<![\w.])[-+]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+)
 
 
 def _decimals(token: str) -> int:
@@ -124,7 +133,9 @@ def _decimals(token: str) -> int:
     return places - int(exponent or 0)
 
 
-def texts_agree(reference: str, test: str, rtol: float, atol: float = 0.0) -> str | None:
+def texts_agree(
+    reference: str, test: str, rtol: float, atol: float = 0.0
+) -> str | None:
     """Whether two printed outputs say the same thing up to a relative tolerance on numbers.
 
     Both texts are split into numbers and the text between them. The text between must be
@@ -142,18 +153,30 @@ def texts_agree(reference: str, test: str, rtol: float, atol: float = 0.0) -> st
     "the text differs: 'A wins: ' vs 'B wins: '"
     """
     if rtol < 0 or atol < 0:
-        raise ValueError(f"rtol and atol must be >= 0, got rtol={rtol!r}, atol={atol!r}")
-    ref_numbers, test_numbers = _NUMBER.findall(reference), _NUMBER.findall(test)
+        raise ValueError(
+            f"rtol and atol must be >= 0, got rtol={rtol!r}, atol={atol!r}"
+        )
+    ref_numbers, test_numbers = (
+        _NUMBER.findall(reference),
+        _NUMBER.findall(test),
+    )
     ref_words, test_words = _NUMBER.split(reference), _NUMBER.split(test)
     if len(ref_numbers) != len(test_numbers):
         return f"{len(ref_numbers)} numbers in the stored output, {len(test_numbers)} now"
     for ref_word, test_word in zip(ref_words, test_words, strict=True):
         if ref_word != test_word:
             return f"the text differs: {ref_word!r} vs {test_word!r}"
-    for ref_token, test_token in zip(ref_numbers, test_numbers, strict=True):
-        a, b = float(ref_token.replace(",", "")), float(test_token.replace(",", ""))
+    for ref_token, test_token in zip(
+        ref_numbers, test_numbers, strict=True
+    ):
+        a, b = (
+            float(ref_token.replace(",", "")),
+            float(test_token.replace(",", "")),
+        )
         unit = 10.0 ** -min(_decimals(ref_token), _decimals(test_token))
-        slack = rtol * max(abs(a), abs(b)) + atol + unit * (1 + 1e-9)  # 1e-9: 0.51 - 0.50 > 0.01
+        slack = (
+            rtol * max(abs(a), abs(b)) + atol + unit * (1 + 1e-9)
+        )  # 1e-9: 0.51 - 0.50 > 0.01
         if not abs(a - b) <= slack:
             return f"{ref_token} (stored) and {test_token} (now) differ by more than rtol={rtol}"
     return None

@@ -3,6 +3,7 @@
 Chapters draw with matplotlib directly; these helpers only keep every figure in the book
 the same size and style, and draw the plots that more than one chapter needs.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -13,7 +14,10 @@ import matplotlib.pyplot as plt
 __all__ = ["book_style", "bar"]
 
 BOOK_RC = {
-    "figure.figsize": (6.4, 3.6),   # fits the book's text column without scaling the fonts
+    "figure.figsize": (
+        6.4,
+        3.6,
+    ),  # fits the book's text column without scaling the fonts
     "figure.dpi": 100,
     "savefig.dpi": 100,
     "axes.grid": True,
@@ -32,10 +36,20 @@ def book_style() -> None:
     mpl.rcParams.update(BOOK_RC)
 
 
-def bar(labels: Sequence[str], heights: Sequence[float], *, title: str, xlabel: str, ylabel: str, ax=None):
+def bar(
+    labels: Sequence[str],
+    heights: Sequence[float],
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    ax=None,
+):
     """A labelled bar chart; returns the Axes. Raises if labels and heights differ in length."""
     if len(labels) != len(heights):
-        raise ValueError(f"labels and heights must have the same length, got {len(labels)} and {len(heights)}")
+        raise ValueError(
+            f"labels and heights must have the same length, got {len(labels)} and {len(heights)}"
+        )
     ax = ax or plt.figure().gca()
     ax.bar(range(len(labels)), heights)
     ax.set_xticks(range(len(labels)), labels)

@@ -16,6 +16,7 @@ tensor([9, 5, 4])
 >>> vocab.decode(ids[:8])
 'the time'
 """
+
 from __future__ import annotations
 
 import collections
@@ -88,32 +89,58 @@ class Vocab:
         sep: str | None = None,
     ) -> None:
         if isinstance(tokens, str):
-            raise ValueError("tokens must be a list of tokens, got a str; call tokenize(text) first")
+            raise ValueError(
+                "tokens must be a list of tokens, got a str; call tokenize(text) first"
+            )
         try:
             tokens = list(tokens)
         except TypeError:
-            raise TypeError("tokens must be a list of tokens (str) or of lines of tokens, "
-                            f"got {type(tokens).__name__}") from None
+            raise TypeError(
+                "tokens must be a list of tokens (str) or of lines of tokens, "
+                f"got {type(tokens).__name__}"
+            ) from None
         if tokens and all(isinstance(t, (list, tuple)) for t in tokens):
-            tokens = [t for line in tokens for t in line]  # flatten a list of lines, as D2L does
+            tokens = [
+                t for line in tokens for t in line
+            ]  # flatten a list of lines, as D2L does
         if not tokens:
-            raise ValueError("cannot build a Vocab from no tokens (was the text empty?)")
+            raise ValueError(
+                "cannot build a Vocab from no tokens (was the text empty?)"
+            )
         for bad in tokens:
             if not isinstance(bad, str):
-                raise ValueError(f"tokens must be str (or lists of str), found {type(bad).__name__}: {bad!r}")
+                raise ValueError(
+                    f"tokens must be str (or lists of str), found {type(bad).__name__}: {bad!r}"
+                )
         validate.integer(min_freq, "min_freq", minimum=0)
-        if isinstance(reserved_tokens, str) or not all(isinstance(t, str) for t in reserved_tokens):
-            raise ValueError(f"reserved_tokens must be a list of str, got {reserved_tokens!r}")
+        if isinstance(reserved_tokens, str) or not all(
+            isinstance(t, str) for t in reserved_tokens
+        ):
+            raise ValueError(
+                f"reserved_tokens must be a list of str, got {reserved_tokens!r}"
+            )
         if sep is not None and not isinstance(sep, str):
-            raise ValueError(f"sep must be a str or None, got {type(sep).__name__}")
+            raise ValueError(
+                f"sep must be a str or None, got {type(sep).__name__}"
+            )
 
         counter = collections.Counter(tokens)
         # sorted() is stable, so equal counts keep first-seen order, like D2L's.
-        self.token_freqs: list[tuple[str, int]] = sorted(counter.items(), key=lambda tf: tf[1], reverse=True)
+        self.token_freqs: list[tuple[str, int]] = sorted(
+            counter.items(), key=lambda tf: tf[1], reverse=True
+        )
         kept = [t for t, f in self.token_freqs if f >= min_freq]
-        self.idx_to_token: list[str] = sorted(set([self.UNK, *reserved_tokens, *kept]))
-        self.token_to_idx: dict[str, int] = {t: i for i, t in enumerate(self.idx_to_token)}
-        self.sep: str = sep if sep is not None else ("" if all(len(t) == 1 for t in counter) else " ")
+        self.idx_to_token: list[str] = sorted(
+            set([self.UNK, *reserved_tokens, *kept])
+        )
+        self.token_to_idx: dict[str, int] = {
+            t: i for i, t in enumerate(self.idx_to_token)
+        }
+        self.sep: str = (
+            sep
+            if sep is not None
+            else ("" if all(len(t) == 1 for t in counter) else " ")
+        )
 
     def __len__(self) -> int:
         return len(self.idx_to_token)
@@ -150,9 +177,13 @@ class Vocab:
 
     def _token_of(self, index) -> str:
         if isinstance(index, bool) or not isinstance(index, int):
-            raise ValueError(f"token ids must be ints, got {type(index).__name__}: {index!r}")
+            raise ValueError(
+                f"token ids must be ints, got {type(index).__name__}: {index!r}"
+            )
         if not 0 <= index < len(self):
-            raise VocabIndexError(f"token id {index} is outside this vocabulary of {len(self)} tokens (0..{len(self) - 1})")
+            raise VocabIndexError(
+                f"token id {index} is outside this vocabulary of {len(self)} tokens (0..{len(self) - 1})"
+            )
         return self.idx_to_token[index]
 
     def encode(self, tokens: str | Sequence[str]) -> torch.Tensor:
@@ -173,14 +204,18 @@ class Vocab:
         'time the'
         """
         if isinstance(ids, torch.Tensor) and ids.dim() > 1:
-            raise ValueError(f"decode takes a 1-D sequence of ids, got shape {tuple(ids.shape)}")
+            raise ValueError(
+                f"decode takes a 1-D sequence of ids, got shape {tuple(ids.shape)}"
+            )
         tokens = self.to_tokens(ids)
         if isinstance(tokens, str):
             tokens = [tokens]
         return (self.sep if sep is None else sep).join(tokens)
 
 
-def build_corpus(text: str, unit: str = "char", min_freq: int = 0) -> tuple[torch.Tensor, Vocab]:
+def build_corpus(
+    text: str, unit: str = "char", min_freq: int = 0
+) -> tuple[torch.Tensor, Vocab]:
     """Tokenize ``text``, build its :class:`Vocab`, and return ``(ids (N,) LongTensor, vocab)``.
 
     Tokens seen fewer than ``min_freq`` times become ``vocab.unk`` in ``ids``.
@@ -191,7 +226,11 @@ def build_corpus(text: str, unit: str = "char", min_freq: int = 0) -> tuple[torc
     """
     tokens = tokenize(text, unit)
     if not tokens:
-        raise ValueError(f"text has no {unit} tokens (empty or only whitespace); cannot build a corpus")
-    vocab = Vocab(tokens, min_freq=min_freq, sep="" if unit == "char" else " ")
+        raise ValueError(
+            f"text has no {unit} tokens (empty or only whitespace); cannot build a corpus"
+        )
+    vocab = Vocab(
+        tokens, min_freq=min_freq, sep="" if unit == "char" else " "
+    )
     ids = torch.tensor(vocab[tokens], dtype=torch.long)  # (N,)
     return ids, vocab

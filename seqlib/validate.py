@@ -23,6 +23,7 @@ ValueError: epochs must be an int >= 1, got True
 >>> token_ids([3, 1, 2], "ids").tolist()
 [3, 1, 2]
 """
+
 from __future__ import annotations
 
 import math
@@ -32,13 +33,28 @@ from typing import Any
 import numpy as np
 import torch
 
-__all__ = ["integer", "real", "choice", "token_ids", "array", "tensor", "labels", "items",
-           "sentences", "same_length", "same_shape", "parameters", "function"]
+__all__ = [
+    "integer",
+    "real",
+    "choice",
+    "token_ids",
+    "array",
+    "tensor",
+    "labels",
+    "items",
+    "sentences",
+    "same_length",
+    "same_shape",
+    "parameters",
+    "function",
+]
 
 
 def _is_int(value: Any) -> bool:
     """True for Python and NumPy integers, False for bools (which Python counts as ints)."""
-    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+    return isinstance(value, (int, np.integer)) and not isinstance(
+        value, (bool, np.bool_)
+    )
 
 
 def _bound(kind: str, low, high, low_open: bool, high_open: bool) -> str:
@@ -50,13 +66,23 @@ def _bound(kind: str, low, high, low_open: bool, high_open: bool) -> str:
     return kind
 
 
-def _check(ok: bool, value: Any, name: str, wanted: str, optional: bool) -> None:
+def _check(
+    ok: bool, value: Any, name: str, wanted: str, optional: bool
+) -> None:
     if not ok:
-        raise ValueError(f"{name} must be {'None or ' if optional else ''}{wanted}, got {value!r}")
+        raise ValueError(
+            f"{name} must be {'None or ' if optional else ''}{wanted}, got {value!r}"
+        )
 
 
-def integer(value: Any, name: str, *, minimum: int | None = None, maximum: int | None = None,
-            optional: bool = False) -> int | None:
+def integer(
+    value: Any,
+    name: str,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    optional: bool = False,
+) -> int | None:
     """Return ``value`` as an ``int`` in ``[minimum, maximum]``; ``None`` passes if ``optional``.
 
     Raises ``ValueError`` for bools, floats (even whole ones), strings and values out of range.
@@ -64,14 +90,30 @@ def integer(value: Any, name: str, *, minimum: int | None = None, maximum: int |
     if value is None and optional:
         return None
     both = minimum is not None and maximum is not None
-    wanted = f"an int in {minimum}..{maximum}" if both else _bound("an int", minimum, maximum, False, False)
-    ok = _is_int(value) and (minimum is None or value >= minimum) and (maximum is None or value <= maximum)
+    wanted = (
+        f"an int in {minimum}..{maximum}"
+        if both
+        else _bound("an int", minimum, maximum, False, False)
+    )
+    ok = (
+        _is_int(value)
+        and (minimum is None or value >= minimum)
+        and (maximum is None or value <= maximum)
+    )
     _check(ok, value, name, wanted, optional)
     return int(value)
 
 
-def real(value: Any, name: str, *, low: float | None = None, high: float | None = None,
-         low_open: bool = False, high_open: bool = False, optional: bool = False) -> float | None:
+def real(
+    value: Any,
+    name: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+    optional: bool = False,
+) -> float | None:
     """Return ``value`` as a finite ``float`` within the bounds; ``None`` passes if ``optional``.
 
     ``low_open`` / ``high_open`` make a bound strict: ``real(t, "temperature", low=0,
@@ -83,10 +125,16 @@ def real(value: Any, name: str, *, low: float | None = None, high: float | None 
         wanted = f"in {'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
     else:
         wanted = _bound("a finite number", low, high, low_open, high_open)
-    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+    ok = isinstance(
+        value, (int, float, np.integer, np.floating)
+    ) and not isinstance(value, (bool, np.bool_))
     ok = ok and math.isfinite(value)
-    ok = ok and (low is None or (value > low if low_open else value >= low))
-    ok = ok and (high is None or (value < high if high_open else value <= high))
+    ok = ok and (
+        low is None or (value > low if low_open else value >= low)
+    )
+    ok = ok and (
+        high is None or (value < high if high_open else value <= high)
+    )
     _check(ok, value, name, wanted, optional)
     return float(value)
 
@@ -94,11 +142,19 @@ def real(value: Any, name: str, *, low: float | None = None, high: float | None 
 def choice(value: Any, name: str, allowed: Sequence) -> Any:
     """Return ``value`` if it is one of ``allowed``; else raise ``ValueError`` listing them."""
     if value not in tuple(allowed):
-        raise ValueError(f"{name} must be one of {tuple(allowed)}, got {value!r}")
+        raise ValueError(
+            f"{name} must be one of {tuple(allowed)}, got {value!r}"
+        )
     return value
 
 
-def token_ids(ids: Any, name: str = "ids", *, vocab_size: int | None = None, min_len: int = 0) -> torch.Tensor:
+def token_ids(
+    ids: Any,
+    name: str = "ids",
+    *,
+    vocab_size: int | None = None,
+    min_len: int = 0,
+) -> torch.Tensor:
     """Check token ids (1-D tensor, array, list or tuple of ints ``>= 0``); return an int64 ``(N,)`` tensor.
 
     ``vocab_size`` additionally requires ids ``< vocab_size``; ``min_len`` a minimum length.
@@ -108,7 +164,9 @@ def token_ids(ids: Any, name: str = "ids", *, vocab_size: int | None = None, min
     wanted = f"{name} must hold integer token ids (a 1-D tensor, array or list of int)"
     if isinstance(ids, str):
         raise ValueError(f"{wanted}, got a str")
-    if isinstance(ids, (list, tuple)) and any(isinstance(i, (bool, np.bool_)) for i in ids):
+    if isinstance(ids, (list, tuple)) and any(
+        isinstance(i, (bool, np.bool_)) for i in ids
+    ):
         raise ValueError(f"{wanted}, got bool values")
     if isinstance(ids, torch.Tensor):
         tensor_ = ids
@@ -116,26 +174,44 @@ def token_ids(ids: Any, name: str = "ids", *, vocab_size: int | None = None, min
         try:
             tensor_ = torch.as_tensor(ids)
         except (TypeError, ValueError, RuntimeError) as err:
-            raise ValueError(f"{wanted}, got {type(ids).__name__}: {err}") from None
+            raise ValueError(
+                f"{wanted}, got {type(ids).__name__}: {err}"
+            ) from None
         if tensor_.numel() == 0:
             tensor_ = tensor_.long()  # torch.as_tensor([]) is float32; an empty list is just empty
-    if tensor_.dtype.is_floating_point or tensor_.dtype.is_complex or tensor_.dtype == torch.bool:
+    if (
+        tensor_.dtype.is_floating_point
+        or tensor_.dtype.is_complex
+        or tensor_.dtype == torch.bool
+    ):
         raise ValueError(f"{wanted}, got dtype {tensor_.dtype}")
     tensor_ = tensor_.long()
     if tensor_.dim() != 1:
-        raise ValueError(f"{name} must be 1-D (one long sequence of token ids), got shape {tuple(tensor_.shape)}")
+        raise ValueError(
+            f"{name} must be 1-D (one long sequence of token ids), got shape {tuple(tensor_.shape)}"
+        )
     if len(tensor_) < min_len:
-        raise ValueError(f"{name} needs at least {min_len} token(s), got {len(tensor_)}")
+        raise ValueError(
+            f"{name} needs at least {min_len} token(s), got {len(tensor_)}"
+        )
     if tensor_.numel():
         lo, hi = int(tensor_.min()), int(tensor_.max())
         if vocab_size is not None and not 0 <= lo <= hi < vocab_size:
-            raise ValueError(f"{name} must be ids in [0, {vocab_size}), found {lo}..{hi}")
+            raise ValueError(
+                f"{name} must be ids in [0, {vocab_size}), found {lo}..{hi}"
+            )
         if lo < 0:
             raise ValueError(f"{name} must be token ids >= 0, found {lo}")
     return tensor_  # (N,)
 
 
-def array(x: Any, name: str, dtype=np.float64, ndim: int | None = None, allow_empty: bool = False) -> np.ndarray:
+def array(
+    x: Any,
+    name: str,
+    dtype=np.float64,
+    ndim: int | None = None,
+    allow_empty: bool = False,
+) -> np.ndarray:
     """Convert ``x`` (list, ndarray or tensor) to a NumPy array of ``dtype``, checking it.
 
     Raises ``ValueError`` for ragged input, the wrong number of dimensions, an empty array
@@ -146,12 +222,20 @@ def array(x: Any, name: str, dtype=np.float64, ndim: int | None = None, allow_em
     try:
         arr = np.asarray(x, dtype=dtype)
     except (TypeError, ValueError) as err:
-        raise ValueError(f"{name} must be an array of numbers, got {type(x).__name__}: {err}") from None
+        raise ValueError(
+            f"{name} must be an array of numbers, got {type(x).__name__}: {err}"
+        ) from None
     if ndim is not None and arr.ndim != ndim:
-        raise ValueError(f"{name} must have {ndim} dimension(s), got shape {arr.shape}")
+        raise ValueError(
+            f"{name} must have {ndim} dimension(s), got shape {arr.shape}"
+        )
     if not allow_empty and arr.size == 0:
-        raise ValueError(f"{name} is empty; a metric needs at least one element")
-    if np.issubdtype(arr.dtype, np.floating) and not np.all(np.isfinite(arr)):
+        raise ValueError(
+            f"{name} is empty; a metric needs at least one element"
+        )
+    if np.issubdtype(arr.dtype, np.floating) and not np.all(
+        np.isfinite(arr)
+    ):
         raise ValueError(f"{name} contains NaN or infinite values")
     return arr
 
@@ -163,7 +247,9 @@ def tensor(x: Any, name: str) -> torch.Tensor:
     try:
         return torch.as_tensor(np.asarray(x))
     except (TypeError, ValueError) as err:
-        raise ValueError(f"{name} must be an array of numbers, got {type(x).__name__}: {err}") from None
+        raise ValueError(
+            f"{name} must be an array of numbers, got {type(x).__name__}: {err}"
+        ) from None
 
 
 def labels(x: Any, name: str) -> np.ndarray:
@@ -172,16 +258,24 @@ def labels(x: Any, name: str) -> np.ndarray:
         x = x.detach().cpu().numpy()
     arr = np.asarray(x)
     if arr.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D sequence of labels, got shape {arr.shape}")
+        raise ValueError(
+            f"{name} must be a 1-D sequence of labels, got shape {arr.shape}"
+        )
     if arr.size == 0:
-        raise ValueError(f"{name} is empty; a metric needs at least one element")
+        raise ValueError(
+            f"{name} is empty; a metric needs at least one element"
+        )
     if arr.dtype.kind == "f":
         if not np.all(np.isfinite(arr)):
             raise ValueError(f"{name} contains NaN or infinite values")
         if not np.all(arr == np.round(arr)):
-            raise ValueError(f"{name} must hold class labels, got non-integer values such as {arr[arr != np.round(arr)][0]}")
+            raise ValueError(
+                f"{name} must hold class labels, got non-integer values such as {arr[arr != np.round(arr)][0]}"
+            )
     elif arr.dtype.kind not in "biuUSO":
-        raise ValueError(f"{name} must hold class labels (ints, bools or strings), got dtype {arr.dtype}")
+        raise ValueError(
+            f"{name} must hold class labels (ints, bools or strings), got dtype {arr.dtype}"
+        )
     return arr
 
 
@@ -201,22 +295,35 @@ def sentences(x: Any, name: str) -> list[str]:
     x = items(x)
     for k, s in enumerate(x):
         if not isinstance(s, str):
-            raise ValueError(f"{name} must be a string or a list of strings; item {k} is {type(s).__name__}")
+            raise ValueError(
+                f"{name} must be a string or a list of strings; item {k} is {type(s).__name__}"
+            )
     if not x:
         raise ValueError(f"{name} is empty; pass at least one sentence")
     return x
 
 
-def same_length(a, b, name_a: str = "target", name_b: str = "prediction") -> None:
+def same_length(
+    a, b, name_a: str = "target", name_b: str = "prediction"
+) -> None:
     """Raise unless ``a`` and ``b`` have the same length (metrics never truncate silently)."""
     if len(a) != len(b):
-        raise ValueError(f"{name_a} and {name_b} must have the same length, got {len(a)} and {len(b)}")
+        raise ValueError(
+            f"{name_a} and {name_b} must have the same length, got {len(a)} and {len(b)}"
+        )
 
 
-def same_shape(a: np.ndarray, b: np.ndarray, name_a: str = "target", name_b: str = "prediction") -> None:
+def same_shape(
+    a: np.ndarray,
+    b: np.ndarray,
+    name_a: str = "target",
+    name_b: str = "prediction",
+) -> None:
     """Raise unless two arrays have the same shape."""
     if a.shape != b.shape:
-        raise ValueError(f"{name_a} and {name_b} must have the same shape, got {a.shape} and {b.shape}")
+        raise ValueError(
+            f"{name_a} and {name_b} must have the same shape, got {a.shape} and {b.shape}"
+        )
 
 
 def parameters(params: Any, name: str = "params") -> list[torch.Tensor]:
@@ -228,15 +335,21 @@ def parameters(params: Any, name: str = "params") -> list[torch.Tensor]:
     if isinstance(params, torch.Tensor):
         return [params]
     if isinstance(params, (str, bytes)):
-        raise TypeError(f"{name} must be an iterable of tensors (e.g. model.parameters()), got a str")
+        raise TypeError(
+            f"{name} must be an iterable of tensors (e.g. model.parameters()), got a str"
+        )
     try:
         listed = list(params)
     except TypeError:
-        raise TypeError(f"{name} must be an iterable of tensors (e.g. model.parameters()), "
-                        f"got {type(params).__name__}") from None
+        raise TypeError(
+            f"{name} must be an iterable of tensors (e.g. model.parameters()), "
+            f"got {type(params).__name__}"
+        ) from None
     for k, p in enumerate(listed):
         if not isinstance(p, torch.Tensor):
-            raise TypeError(f"{name} must be an iterable of tensors, got {type(p).__name__} at item {k}")
+            raise TypeError(
+                f"{name} must be an iterable of tensors, got {type(p).__name__} at item {k}"
+            )
     return listed
 
 

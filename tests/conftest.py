@@ -4,6 +4,7 @@ No unit test may touch the network: every test here runs with sockets blocked, s
 that would silently download something fails loudly instead. (The notebooks under
 chapters/ run in their own kernels; they load data from SEQLIB_DATA_DIR.)
 """
+
 from __future__ import annotations
 
 import socket

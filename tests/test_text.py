@@ -1,4 +1,5 @@
 """Tests for seqlib.text: tokenize, Vocab (against D2L 1.0.3's own code), build_corpus."""
+
 from __future__ import annotations
 
 import collections
@@ -19,11 +20,25 @@ class D2LVocab:
         if tokens and isinstance(tokens[0], list):
             tokens = [token for line in tokens for token in line]
         counter = collections.Counter(tokens)
-        self.token_freqs = sorted(counter.items(), key=lambda x: x[1], reverse=True)
-        self.idx_to_token = list(
-            sorted(set(["<unk>"] + reserved_tokens + [token for token, freq in self.token_freqs if freq >= min_freq]))
+        self.token_freqs = sorted(
+            counter.items(), key=lambda x: x[1], reverse=True
         )
-        self.token_to_idx = {token: idx for idx, token in enumerate(self.idx_to_token)}
+        self.idx_to_token = list(
+            sorted(
+                set(
+                    ["<unk>"]
+                    + reserved_tokens
+                    + [
+                        token
+                        for token, freq in self.token_freqs
+                        if freq >= min_freq
+                    ]
+                )
+            )
+        )
+        self.token_to_idx = {
+            token: idx for idx, token in enumerate(self.idx_to_token)
+        }
 
     def __getitem__(self, tokens):
         if not isinstance(tokens, (list, tuple)):
@@ -40,8 +55,14 @@ def time_machine_text():
     from seqlib.data import DownloadError, time_machine
 
     try:
-        return time_machine()  # offline when SEQLIB_DATA_DIR holds a verified copy
-    except (DownloadError, RuntimeError, OSError) as err:  # no copy, and no network in tests
+        return (
+            time_machine()
+        )  # offline when SEQLIB_DATA_DIR holds a verified copy
+    except (
+        DownloadError,
+        RuntimeError,
+        OSError,
+    ) as err:  # no copy, and no network in tests
         pytest.skip(f"Time Machine not available offline: {err}")
 
 
@@ -50,7 +71,11 @@ TEXT = "the time traveller for so it will be convenient to speak of him was expo
 
 def test_tokenize_char_and_word():
     assert tokenize("ab c") == ["a", "b", " ", "c"]
-    assert tokenize(" the  time\nmachine ", unit="word") == ["the", "time", "machine"]
+    assert tokenize(" the  time\nmachine ", unit="word") == [
+        "the",
+        "time",
+        "machine",
+    ]
     assert tokenize("") == [] and tokenize("", unit="word") == []
 
 
@@ -70,7 +95,10 @@ def test_tokenize_rejects_unknown_unit():
 @pytest.mark.parametrize("reserved", [[], ["<pad>", "<bos>", "<eos>"]])
 def test_vocab_equals_d2l(unit, min_freq, reserved):
     tokens = tokenize(TEXT, unit)
-    ours, ref = Vocab(tokens, min_freq, reserved), D2LVocab(tokens, min_freq, reserved)
+    ours, ref = (
+        Vocab(tokens, min_freq, reserved),
+        D2LVocab(tokens, min_freq, reserved),
+    )
     assert ours.token_freqs == ref.token_freqs
     assert ours.idx_to_token == ref.idx_to_token
     assert ours.token_to_idx == ref.token_to_idx
@@ -83,14 +111,21 @@ def test_vocab_equals_d2l(unit, min_freq, reserved):
 def test_vocab_flattens_list_of_lines_like_d2l():
     lines = [tokenize(line) for line in ["the cat", "sat on", "the mat"]]
     flat = [t for line in lines for t in line]
-    assert Vocab(lines).idx_to_token == Vocab(flat).idx_to_token == D2LVocab(lines).idx_to_token
+    assert (
+        Vocab(lines).idx_to_token
+        == Vocab(flat).idx_to_token
+        == D2LVocab(lines).idx_to_token
+    )
     assert Vocab(lines).token_freqs == D2LVocab(lines).token_freqs
 
 
 def test_time_machine_vocab_has_28_chars(time_machine_text):
     ids, vocab = build_corpus(time_machine_text)
     assert len(vocab) == 28 and len(ids) == 173_428
-    assert vocab.idx_to_token[:3] == [" ", "<unk>", "a"] and vocab.idx_to_token[-1] == "z"
+    assert (
+        vocab.idx_to_token[:3] == [" ", "<unk>", "a"]
+        and vocab.idx_to_token[-1] == "z"
+    )
     assert ids.dtype == torch.long and ids.shape == (173_428,)
     assert vocab.decode(ids[:100]) == time_machine_text[:100]
 
@@ -105,7 +140,9 @@ def test_getitem_and_unknown():
 def test_to_tokens_shapes():
     vocab = Vocab(list("hello"))
     assert vocab.to_tokens(2) == "h"
-    assert vocab.to_tokens([2]) == ["h"]  # D2L fails here; one element in, one element out
+    assert vocab.to_tokens([2]) == [
+        "h"
+    ]  # D2L fails here; one element in, one element out
     assert vocab.to_tokens((2, 1)) == ["h", "e"]
     assert vocab.to_tokens([]) == []
     assert vocab.to_tokens(torch.tensor(3)) == "l"
@@ -114,10 +151,14 @@ def test_to_tokens_shapes():
     assert vocab.to_tokens(np.int64(1)) == "e"
 
 
-@pytest.mark.parametrize("bad", [5, -1, [0, 5], [100], torch.tensor([-1])])
+@pytest.mark.parametrize(
+    "bad", [5, -1, [0, 5], [100], torch.tensor([-1])]
+)
 def test_to_tokens_out_of_range(bad):
     vocab = Vocab(list("hello"))  # 5 tokens: ids 0..4
-    with pytest.raises(IndexError, match="outside this vocabulary of 5 tokens"):
+    with pytest.raises(
+        IndexError, match="outside this vocabulary of 5 tokens"
+    ):
         vocab.to_tokens(bad)
     with pytest.raises(ValueError):  # the same error is also a ValueError
         vocab.to_tokens(bad)
@@ -145,11 +186,16 @@ def test_vocab_bad_tokens(tokens, match):
         Vocab(tokens)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"min_freq": -1}, "min_freq"), ({"min_freq": 1.5}, "min_freq"),
-    ({"reserved_tokens": "<pad>"}, "reserved_tokens"), ({"reserved_tokens": [1]}, "reserved_tokens"),
-    ({"sep": 3}, "sep"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"min_freq": -1}, "min_freq"),
+        ({"min_freq": 1.5}, "min_freq"),
+        ({"reserved_tokens": "<pad>"}, "reserved_tokens"),
+        ({"reserved_tokens": [1]}, "reserved_tokens"),
+        ({"sep": 3}, "sep"),
+    ],
+)
 def test_vocab_bad_options(kwargs, match):
     with pytest.raises(ValueError, match=match):
         Vocab(list("abc"), **kwargs)
@@ -166,8 +212,13 @@ def test_encode_decode_round_trip():
     ids, vocab = build_corpus("the time machine", unit="word")
     assert vocab.sep == " "
     assert vocab.decode(ids) == "the time machine"
-    assert torch.equal(vocab.encode("the machine"), torch.tensor([vocab["the"], vocab["machine"]]))
-    assert torch.equal(vocab.encode(["time"]), torch.tensor([vocab["time"]]))
+    assert torch.equal(
+        vocab.encode("the machine"),
+        torch.tensor([vocab["the"], vocab["machine"]]),
+    )
+    assert torch.equal(
+        vocab.encode(["time"]), torch.tensor([vocab["time"]])
+    )
     assert vocab.decode(ids, sep="_") == "the_time_machine"
     assert vocab.decode(ids[0]) == "the"
     chars_ids, chars = build_corpus("abc")

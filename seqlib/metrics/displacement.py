@@ -13,6 +13,7 @@ choosing its own best sample. Convention traps: the norm is the Euclidean distan
 square (an "MSE" of positions is a different number); best-of-K rewards spraying samples, so
 report K; some benchmarks (Argoverse) report the ADE of the sample with the best FDE instead.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -25,22 +26,35 @@ from .registry import metric
 __all__ = ["ade", "fde"]
 
 
-def _distances(target: Any, prediction: Any, last: bool = False) -> np.ndarray:
+def _distances(
+    target: Any, prediction: Any, last: bool = False
+) -> np.ndarray:
     """Per-step Euclidean distances, ``(N, T)`` or ``(N, K, T)`` for K samples per agent (T = 1 if ``last``)."""
     y = numbers(target, "target", ndim=3)  # (N, T, D)
-    p = numbers(prediction, "prediction", ndim=(3, 4))  # (N, T, D) or (N, K, T, D)
+    p = numbers(
+        prediction, "prediction", ndim=(3, 4)
+    )  # (N, T, D) or (N, K, T, D)
     if p.ndim == 3 and p.shape != y.shape:
-        raise ValueError(f"prediction must have the shape of target (N, T, D) = {y.shape}, or (N, K, T, D) "
-                         f"for K samples, got {p.shape}")
+        raise ValueError(
+            f"prediction must have the shape of target (N, T, D) = {y.shape}, or (N, K, T, D) "
+            f"for K samples, got {p.shape}"
+        )
     if p.ndim == 4 and (p.shape[0], *p.shape[2:]) != y.shape:
-        raise ValueError(f"prediction with K samples must have shape (N, K, T, D) = ({y.shape[0]}, K, "
-                         f"{y.shape[1]}, {y.shape[2]}), got {p.shape}")
+        raise ValueError(
+            f"prediction with K samples must have shape (N, K, T, D) = ({y.shape[0]}, K, "
+            f"{y.shape[1]}, {y.shape[2]}), got {p.shape}"
+        )
     if last:
-        y, p = y[..., -1:, :], p[..., -1:, :]  # (N, 1, D), (N, 1, D) or (N, K, 1, D): the final step only
+        y, p = (
+            y[..., -1:, :],
+            p[..., -1:, :],
+        )  # (N, 1, D), (N, 1, D) or (N, K, 1, D): the final step only
     if p.ndim == 4:
         y = y[:, None]  # (N, 1, T, D)
     diff = p - y  # (N, T, D) or (N, K, T, D)
-    return np.sqrt(np.einsum("...d,...d->...", diff, diff))  # (N, T) or (N, K, T)
+    return np.sqrt(
+        np.einsum("...d,...d->...", diff, diff)
+    )  # (N, T) or (N, K, T)
 
 
 @metric(
@@ -52,7 +66,9 @@ def _distances(target: Any, prediction: Any, last: bool = False) -> np.ndarray:
     range="[0, inf)",
     higher_is_better=False,
     reference="the definition (Alahi et al. 2016), in numpy; minADE_K as Gupta et al. 2018",
-    options=("prediction of shape (N, K, T, D): K samples per agent, scored by the best one (minADE_K)",),
+    options=(
+        "prediction of shape (N, K, T, D): K samples per agent, scored by the best one (minADE_K)",
+    ),
 )
 def ade(target: Any, prediction: Any) -> float:
     r"""Average displacement error :math:`\frac{1}{NT}\sum_{n,t}\|\hat p_{n,t}-p_{n,t}\|_2`.
@@ -79,7 +95,9 @@ def ade(target: Any, prediction: Any) -> float:
     range="[0, inf)",
     higher_is_better=False,
     reference="the definition (Alahi et al. 2016), in numpy; minFDE_K as Gupta et al. 2018",
-    options=("prediction of shape (N, K, T, D): K samples per agent, scored by the best one (minFDE_K)",),
+    options=(
+        "prediction of shape (N, K, T, D): K samples per agent, scored by the best one (minFDE_K)",
+    ),
 )
 def fde(target: Any, prediction: Any) -> float:
     r"""Final displacement error :math:`\frac1N\sum_n\|\hat p_{n,T}-p_{n,T}\|_2`, at the last step.
@@ -90,5 +108,7 @@ def fde(target: Any, prediction: Any) -> float:
     >>> fde([[[0, 0], [1, 0], [2, 0]]], [[[0, 0], [1, 1], [2, 2]]])
     2.0
     """
-    d = _distances(target, prediction, last=True)[..., -1]  # (N,) or (N, K)
+    d = _distances(target, prediction, last=True)[
+        ..., -1
+    ]  # (N,) or (N, K)
     return float((d if d.ndim == 1 else d.min(-1)).mean())

@@ -10,6 +10,7 @@ They share a name (Maurice Fréchet) and nothing else:
   the formula behind the Fréchet Inception, Audio and Video distances (FID, FAD, FVD). It is a
   *squared* distance (the Wasserstein-2 distance squared), as those papers report it.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -38,7 +39,9 @@ def _curve(x: Any, name: str) -> np.ndarray:
     range="[0, inf)",
     higher_is_better=False,
     reference="similaritymeasures.frechet_dist",
-    options=("p: the Minkowski p-norm between points, p >= 1 or inf; 2 is Euclidean (similaritymeasures p)",),
+    options=(
+        "p: the Minkowski p-norm between points, p >= 1 or inf; 2 is Euclidean (similaritymeasures p)",
+    ),
 )
 def discrete_frechet(a: Any, b: Any, p: float = 2) -> float:
     r"""Discrete Fréchet distance between curves ``a`` ``(T, D)`` and ``b`` ``(S, D)`` (Eiter & Mannila 1994).
@@ -63,8 +66,14 @@ def discrete_frechet(a: Any, b: Any, p: float = 2) -> float:
     """
     a, b = _curve(a, "a"), _curve(b, "b")
     if a.shape[1] != b.shape[1]:
-        raise ValueError(f"a and b must have the same dimension D, got a {a.shape} and b {b.shape}")
-    if isinstance(p, (bool, np.bool_)) or not isinstance(p, (int, float, np.integer, np.floating)) or not p >= 1:
+        raise ValueError(
+            f"a and b must have the same dimension D, got a {a.shape} and b {b.shape}"
+        )
+    if (
+        isinstance(p, (bool, np.bool_))
+        or not isinstance(p, (int, float, np.integer, np.floating))
+        or not p >= 1
+    ):
         raise ValueError(f"p must be a number >= 1 (or inf), got {p!r}")
     diff = np.abs(a[:, None, :] - b[None, :, :])  # (T, S, D)
     if np.isinf(p):
@@ -74,20 +83,31 @@ def discrete_frechet(a: Any, b: Any, p: float = 2) -> float:
     elif p == 1:
         cost = diff.sum(-1)  # (T, S)
     else:
-        cost = (diff ** p).sum(-1) ** (1.0 / p)  # (T, S)
+        cost = (diff**p).sum(-1) ** (1.0 / p)  # (T, S)
     n, m = cost.shape
-    prev2, prev, cur = (np.full(n + 2, np.inf) for _ in range(3))  # anti-diagonals d-2, d-1, d by row i (+1)
+    prev2, prev, cur = (
+        np.full(n + 2, np.inf) for _ in range(3)
+    )  # anti-diagonals d-2, d-1, d by row i (+1)
     rows = np.arange(n)
     for d in range(n + m - 1):
-        lo, hi = max(0, d - m + 1), min(d, n - 1)  # rows i on this diagonal, column j = d - i
-        c = cost[rows[lo:hi + 1], d - rows[lo:hi + 1]]  # (L,)
+        lo, hi = (
+            max(0, d - m + 1),
+            min(d, n - 1),
+        )  # rows i on this diagonal, column j = d - i
+        c = cost[rows[lo : hi + 1], d - rows[lo : hi + 1]]  # (L,)
         if d == 0:
             cur[1] = c[0]
         else:
-            best = np.minimum(prev[lo:hi + 1], prev[lo + 1:hi + 2])  # (L,) F[i-1, j], F[i, j-1]
-            np.minimum(best, prev2[lo:hi + 1], out=best)  # (L,) and F[i-1, j-1]
-            np.maximum(c, best, out=cur[lo + 1:hi + 2])
-        cur[lo] = np.inf  # cells just outside this diagonal are outside the table
+            best = np.minimum(
+                prev[lo : hi + 1], prev[lo + 1 : hi + 2]
+            )  # (L,) F[i-1, j], F[i, j-1]
+            np.minimum(
+                best, prev2[lo : hi + 1], out=best
+            )  # (L,) and F[i-1, j-1]
+            np.maximum(c, best, out=cur[lo + 1 : hi + 2])
+        cur[lo] = (
+            np.inf
+        )  # cells just outside this diagonal are outside the table
         cur[hi + 2] = np.inf
         prev2, prev, cur = prev, cur, prev2
     return float(prev[n])
@@ -104,14 +124,20 @@ def _sqrt_psd(c: np.ndarray) -> np.ndarray:
     formula=r"\|\mu_1-\mu_2\|^2+\operatorname{tr}\big(\Sigma_1+\Sigma_2-2(\Sigma_1\Sigma_2)^{1/2}\big)",
     meaning="The squared Wasserstein-2 distance between Gaussians fitted to two feature sets (FID, FAD, FVD).",
     use_when="Comparing generated with real samples (audio, video, trajectories) through embedding features.",
-    hides=("Biased upwards with few samples (about 1/N), so compare equal sample sizes only; sees only the "
-           "mean and covariance; depends entirely on the feature extractor."),
+    hides=(
+        "Biased upwards with few samples (about 1/N), so compare equal sample sizes only; sees only the "
+        "mean and covariance; depends entirely on the feature extractor."
+    ),
     range="[0, inf)",
     higher_is_better=False,
     reference="the closed form with scipy.linalg.sqrtm(cov1 @ cov2).real (pytorch-fid's computation)",
-    options=("ddof: the covariances' delta degrees of freedom; 1 (N - 1, numpy.cov and pytorch-fid) or 0",),
+    options=(
+        "ddof: the covariances' delta degrees of freedom; 1 (N - 1, numpy.cov and pytorch-fid) or 0",
+    ),
 )
-def frechet_distance(features_a: Any, features_b: Any, ddof: int = 1) -> float:
+def frechet_distance(
+    features_a: Any, features_b: Any, ddof: int = 1
+) -> float:
     r"""Fréchet distance between Gaussians fitted to ``features_a`` ``(N, D)`` and ``features_b`` ``(M, D)``.
 
     :math:`d^2 = \|\mu_1-\mu_2\|^2 + \operatorname{tr}(\Sigma_1+\Sigma_2-2(\Sigma_1\Sigma_2)^{1/2})`
@@ -144,16 +170,29 @@ def frechet_distance(features_a: Any, features_b: Any, ddof: int = 1) -> float:
     y = numbers(features_b, "features_b", ndim=2)  # (M, D)
     ddof = validate.integer(ddof, "ddof", minimum=0, maximum=1)
     if x.shape[1] != y.shape[1]:
-        raise ValueError(f"features_a and features_b must have the same dimension D, got {x.shape} and {y.shape}")
+        raise ValueError(
+            f"features_a and features_b must have the same dimension D, got {x.shape} and {y.shape}"
+        )
     for arr, name in ((x, "features_a"), (y, "features_b")):
         if arr.shape[0] <= ddof:
-            raise ValueError(f"{name} needs more than ddof = {ddof} rows for a covariance, got {arr.shape[0]}")
+            raise ValueError(
+                f"{name} needs more than ddof = {ddof} rows for a covariance, got {arr.shape[0]}"
+            )
     mu_x, mu_y = x.mean(0), y.mean(0)  # (D,), (D,)
     cov_x = np.atleast_2d(np.cov(x, rowvar=False, ddof=ddof))  # (D, D)
     cov_y = np.atleast_2d(np.cov(y, rowvar=False, ddof=ddof))  # (D, D)
     root_x = _sqrt_psd(cov_x)  # (D, D) Sigma_1^{1/2}
-    middle = root_x @ cov_y @ root_x  # (D, D) symmetric PSD, similar to Sigma_1 Sigma_2
-    eig = np.linalg.eigvalsh((middle + middle.T) / 2.0)  # (D,) symmetrised against rounding
+    middle = (
+        root_x @ cov_y @ root_x
+    )  # (D, D) symmetric PSD, similar to Sigma_1 Sigma_2
+    eig = np.linalg.eigvalsh(
+        (middle + middle.T) / 2.0
+    )  # (D,) symmetrised against rounding
     tr_root = np.sqrt(np.clip(eig, 0.0, None)).sum()
-    d2 = float(((mu_x - mu_y) ** 2).sum() + np.trace(cov_x) + np.trace(cov_y) - 2.0 * tr_root)
+    d2 = float(
+        ((mu_x - mu_y) ** 2).sum()
+        + np.trace(cov_x)
+        + np.trace(cov_y)
+        - 2.0 * tr_root
+    )
     return max(d2, 0.0)

@@ -6,6 +6,7 @@ diagnostic to compare with :math:`1-\alpha`) and by the interval score, which ch
 plus :math:`2/\alpha` per unit by which the truth falls outside (lower is better). Inputs
 broadcast; crossed intervals (``lower > upper``), NaN and infinity are refused by name.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -22,12 +23,19 @@ _TASK = "forecasting"
 
 
 def _interval(target, lower, upper) -> list[np.ndarray]:
-    y, lo, hi = _broadcast({"target": numbers(target, "target"), "lower": numbers(lower, "lower"),
-                            "upper": numbers(upper, "upper")})
+    y, lo, hi = _broadcast(
+        {
+            "target": numbers(target, "target"),
+            "lower": numbers(lower, "lower"),
+            "upper": numbers(upper, "upper"),
+        }
+    )
     if np.any(lo > hi):
         k = int(np.argmax((lo > hi).reshape(-1)))
-        raise ValueError(f"lower must be <= upper, got lower {lo.reshape(-1)[k]} > upper {hi.reshape(-1)[k]} "
-                         f"at flat index {k} ({int((lo > hi).sum())} crossed interval(s))")
+        raise ValueError(
+            f"lower must be <= upper, got lower {lo.reshape(-1)[k]} > upper {hi.reshape(-1)[k]} "
+            f"at flat index {k} ({int((lo > hi).sum())} crossed interval(s))"
+        )
     return [y, lo, hi]
 
 
@@ -56,10 +64,16 @@ def _fast_coverage(target, lower, upper) -> float | None:
     it)."""
     kernel = _jit(_covered)
     arrays = (target, lower, upper)
-    if kernel is None or not all(
-        type(v) is np.ndarray and v.dtype == np.float64
-        and v.shape == target.shape for v in arrays
-    ) or target.size == 0:
+    if (
+        kernel is None
+        or not all(
+            type(v) is np.ndarray
+            and v.dtype == np.float64
+            and v.shape == target.shape
+            for v in arrays
+        )
+        or target.size == 0
+    ):
         return None
     inside = kernel(*(np.ravel(v) for v in arrays))  # views if contiguous
     return None if inside < 0 else inside / target.size
@@ -102,7 +116,9 @@ def interval_coverage(target, lower, upper) -> float:
     range="[0, inf)",
     higher_is_better=False,
     reference="scoringrules.interval_score",
-    options=("alpha: the interval's nominal miss rate, (0, 1); 0.2 for an 80 % interval (scoringrules alpha)",),
+    options=(
+        "alpha: the interval's nominal miss rate, (0, 1); 0.2 for an 80 % interval (scoringrules alpha)",
+    ),
 )
 def interval_score(target, lower, upper, alpha):
     r"""Interval (Winkler) score of a central :math:`(1-\alpha)` prediction interval, per observation.
@@ -120,10 +136,16 @@ def interval_score(target, lower, upper, alpha):
     >>> interval_score(0.5, 0.0, 0.4, alpha=0.2)  # 0.4 wide, 0.1 above: 0.4 + 10 * 0.1
     1.4
     """
-    alpha = validate.real(alpha, "alpha", low=0, high=1, low_open=True, high_open=True)
+    alpha = validate.real(
+        alpha, "alpha", low=0, high=1, low_open=True, high_open=True
+    )
     y, lo, hi = _interval(target, lower, upper)
-    score = np.asarray(np.subtract(lo, y))  # distance below the interval (negative inside)
-    np.maximum(score, y - hi, out=score)  # or above it: at most one of the two is positive, as lower <= upper
+    score = np.asarray(
+        np.subtract(lo, y)
+    )  # distance below the interval (negative inside)
+    np.maximum(
+        score, y - hi, out=score
+    )  # or above it: at most one of the two is positive, as lower <= upper
     np.maximum(score, 0.0, out=score)
     score *= 2.0 / alpha
     score += hi - lo  # the width

@@ -20,6 +20,7 @@ Convention traps (metric-reference.md, section 3):
 - Levenshtein distance counts substitutions, insertions and deletions at cost 1. OSA/Damerau
   count a transposition as one edit; Indel has no substitution (a substitution costs 2).
 """
+
 from __future__ import annotations
 
 from typing import Any, Sequence
@@ -32,13 +33,26 @@ from .registry import metric
 from .schemes import paired_sequences, spans
 from .stats import CountStats
 
-__all__ = ["token_accuracy", "sequence_accuracy", "span_f1", "span_precision", "span_recall", "span_report",
-           "spans", "edit_distance", "token_counts"]
+__all__ = [
+    "token_accuracy",
+    "sequence_accuracy",
+    "span_f1",
+    "span_precision",
+    "span_recall",
+    "span_report",
+    "spans",
+    "edit_distance",
+    "token_counts",
+]
 
 
-def _paired_sequences(target_seqs: Any, pred_seqs: Any) -> list[tuple[list, list]]:
+def _paired_sequences(
+    target_seqs: Any, pred_seqs: Any
+) -> list[tuple[list, list]]:
     """Check two collections of sequences: same number, each pair of the same length, not empty."""
-    return paired_sequences(target_seqs, pred_seqs, "target_seqs", "pred_seqs")
+    return paired_sequences(
+        target_seqs, pred_seqs, "target_seqs", "pred_seqs"
+    )
 
 
 @metric(
@@ -64,7 +78,9 @@ def token_accuracy(target_seqs: Any, pred_seqs: Any) -> float:
     """
     stats = sum(token_counts(target_seqs, pred_seqs))
     if stats.total == 0:
-        raise ValueError("all sequences are empty; there is no token to score")
+        raise ValueError(
+            "all sequences are empty; there is no token to score"
+        )
     return stats.score()
 
 
@@ -74,8 +90,10 @@ def token_counts(target_seqs: Any, pred_seqs: Any) -> list[CountStats]:
     >>> token_counts([["O", "B"], ["O"]], [["O", "O"], ["O"]])
     [CountStats(correct=1, total=2), CountStats(correct=1, total=1)]
     """
-    return [CountStats(sum(a == b for a, b in zip(t, p, strict=True)), len(t))
-            for t, p in _paired_sequences(target_seqs, pred_seqs)]
+    return [
+        CountStats(sum(a == b for a, b in zip(t, p, strict=True)), len(t))
+        for t, p in _paired_sequences(target_seqs, pred_seqs)
+    ]
 
 
 @metric(
@@ -103,7 +121,12 @@ def sequence_accuracy(target_seqs: Any, pred_seqs: Any) -> float:
 
 # The span scores live in .span_metrics; imported here, between the token-level metrics and the
 # edit distance, so that the registry (and the metrics map) lists them in the book's order.
-from .span_metrics import span_f1, span_precision, span_recall, span_report  # noqa: E402
+from .span_metrics import (
+    span_f1,
+    span_precision,
+    span_recall,
+    span_report,
+)  # noqa: E402
 
 
 @metric(
@@ -133,6 +156,10 @@ def edit_distance(a: Sequence, b: Sequence) -> int:
     """
     for name, seq in (("a", a), ("b", b)):
         if not hasattr(seq, "__len__") or not hasattr(seq, "__getitem__"):
-            raise ValueError(f"{name} must be a string or a sequence of tokens, got {type(seq).__name__}")
-    return edits.levenshtein([a if isinstance(a, str) else validate.items(a)],
-                             [b if isinstance(b, str) else validate.items(b)])[0]
+            raise ValueError(
+                f"{name} must be a string or a sequence of tokens, got {type(seq).__name__}"
+            )
+    return edits.levenshtein(
+        [a if isinstance(a, str) else validate.items(a)],
+        [b if isinstance(b, str) else validate.items(b)],
+    )[0]

@@ -11,6 +11,7 @@ options under its names: ``lowercase``, ``tokenize`` (``"13a"``,
 statistics: they add with ``+`` over sentences, and :meth:`BleuStats.score` turns a corpus's
 sum into BLEU, so corpus BLEU pools counts instead of averaging sentence scores.
 """
+
 from __future__ import annotations
 
 import math
@@ -19,22 +20,43 @@ from dataclasses import dataclass
 
 from seqlib import validate
 
-from .overlap_text import as_references, corpus_references, tokenize_13a, tokenizer
+from .overlap_text import (
+    as_references,
+    corpus_references,
+    tokenize_13a,
+    tokenizer,
+)
 from .registry import metric
 from .stats import Additive
 
-__all__ = ["corpus_bleu", "sentence_bleu", "tokenize_13a", "bleu_stats", "bleu_from_stats", "BleuStats",
-           "corpus_stats"]
+__all__ = [
+    "corpus_bleu",
+    "sentence_bleu",
+    "tokenize_13a",
+    "bleu_stats",
+    "bleu_from_stats",
+    "BleuStats",
+    "corpus_stats",
+]
 
 _TEXT = "text overlap"
 
-MAX_ORDER = 4  # BLEU's n-gram orders 1..4 (Papineni et al.), weighted uniformly
-SMOOTH_DEFAULTS = {"exp": None, "floor": 0.1, "add-k": 1, "none": None}  # sacrebleu's (Chen & Cherry 2014)
+MAX_ORDER = (
+    4  # BLEU's n-gram orders 1..4 (Papineni et al.), weighted uniformly
+)
+SMOOTH_DEFAULTS = {
+    "exp": None,
+    "floor": 0.1,
+    "add-k": 1,
+    "none": None,
+}  # sacrebleu's (Chen & Cherry 2014)
 
 _OPTIONS = (
     "lowercase: lowercase hypotheses and references first (sacrebleu lowercase)",
-    ("tokenize: '13a' (default), 'intl', 'zh', 'char' or 'none' "
-     "(sacrebleu tokenize)"),
+    (
+        "tokenize: '13a' (default), 'intl', 'zh', 'char' or 'none' "
+        "(sacrebleu tokenize)"
+    ),
     "max_ngram_order: highest n-gram order, default 4 (sacrebleu max_ngram_order)",
     "smooth_method: 'exp' (default), 'floor', 'add-k' or 'none' (sacrebleu smooth_method)",
     "smooth_value: the floor (0.1) or k (1) of 'floor' / 'add-k' (sacrebleu smooth_value)",
@@ -45,41 +67,79 @@ def _ngrams(tokens: list[str], max_order: int) -> Counter:
     """Counts of every n-gram of ``tokens`` for n = 1..max_order, keyed by token tuples."""
     counts = Counter()
     for n in range(1, max_order + 1):
-        counts.update(zip(*[tokens[k:] for k in range(n)]))  # the n-grams, as tuples, built in C
+        counts.update(
+            zip(*[tokens[k:] for k in range(n)])
+        )  # the n-grams, as tuples, built in C
     return counts
 
 
-def _smoothing(smooth_method, smooth_value, smooth) -> tuple[str, float | None]:
+def _smoothing(
+    smooth_method, smooth_value, smooth
+) -> tuple[str, float | None]:
     """Check (and resolve the older name ``smooth`` of) the smoothing method and its value."""
     if smooth is not None:
         if smooth_method != "exp" and smooth_method != smooth:
-            raise ValueError(f"pass smooth_method or its older name smooth, not both (got {smooth_method!r} "
-                             f"and {smooth!r})")
+            raise ValueError(
+                f"pass smooth_method or its older name smooth, not both (got {smooth_method!r} "
+                f"and {smooth!r})"
+            )
         smooth_method = smooth
-    if not isinstance(smooth_method, str) or smooth_method not in SMOOTH_DEFAULTS:
-        raise ValueError(f"smooth_method must be one of {tuple(SMOOTH_DEFAULTS)}, got {smooth_method!r}")
-    value = validate.real(smooth_value, "smooth_value", low=0, optional=True)
-    return smooth_method, (SMOOTH_DEFAULTS[smooth_method] if value is None else value)
+    if (
+        not isinstance(smooth_method, str)
+        or smooth_method not in SMOOTH_DEFAULTS
+    ):
+        raise ValueError(
+            f"smooth_method must be one of {tuple(SMOOTH_DEFAULTS)}, got {smooth_method!r}"
+        )
+    value = validate.real(
+        smooth_value, "smooth_value", low=0, optional=True
+    )
+    return smooth_method, (
+        SMOOTH_DEFAULTS[smooth_method] if value is None else value
+    )
 
 
 @dataclass(frozen=True)
 class BleuStats(Additive):
     """BLEU's sufficient statistics of one sentence; ``+`` adds them up to a corpus's."""
 
-    matches: tuple[int, ...]  # clipped n-gram matches for n = 1..max_ngram_order
-    totals: tuple[int, ...]  # hypothesis n-grams for n = 1..max_ngram_order
+    matches: tuple[
+        int, ...
+    ]  # clipped n-gram matches for n = 1..max_ngram_order
+    totals: tuple[
+        int, ...
+    ]  # hypothesis n-grams for n = 1..max_ngram_order
     hyp_len: int  # hypothesis tokens
-    ref_len: int  # length of the reference closest in length to the hypothesis
+    ref_len: (
+        int  # length of the reference closest in length to the hypothesis
+    )
 
-    def score(self, effective_order: bool = False, smooth_method: str = "exp", smooth_value: float | None = None,
-              *, smooth: str | None = None) -> float:
+    def score(
+        self,
+        effective_order: bool = False,
+        smooth_method: str = "exp",
+        smooth_value: float | None = None,
+        *,
+        smooth: str | None = None,
+    ) -> float:
         """BLEU (0-100) of these statistics: :func:`bleu_from_stats`."""
-        return bleu_from_stats(self, effective_order=effective_order, smooth_method=smooth_method,
-                               smooth_value=smooth_value, smooth=smooth)
+        return bleu_from_stats(
+            self,
+            effective_order=effective_order,
+            smooth_method=smooth_method,
+            smooth_value=smooth_value,
+            smooth=smooth,
+        )
 
 
-def bleu_stats(reference, hypothesis: str, tokenize: str = "13a", *, lowercase: bool = False,
-               max_ngram_order: int = MAX_ORDER) -> BleuStats:
+def bleu_stats(
+    reference,
+    hypothesis: str,
+    tokenize: str = "13a",
+    *,
+    lowercase: bool = False,
+    max_ngram_order: int = MAX_ORDER,
+) -> BleuStats:
     r"""Clipped n-gram matches, n-gram totals and lengths of one hypothesis.
 
     A hypothesis n-gram counts as matched at most as often as it occurs in a reference
@@ -92,31 +152,49 @@ def bleu_stats(reference, hypothesis: str, tokenize: str = "13a", *, lowercase: 
     BleuStats(matches=(3, 1, 0, 0), totals=(4, 3, 2, 1), hyp_len=4, ref_len=6)
     """
     split = tokenizer(tokenize, lowercase)
-    order = validate.integer(max_ngram_order, "max_ngram_order", minimum=1)
+    order = validate.integer(
+        max_ngram_order, "max_ngram_order", minimum=1
+    )
     if not isinstance(hypothesis, str):
-        raise ValueError(f"hypothesis must be a string, got {type(hypothesis).__name__}: {hypothesis!r:.60}")
-    return _stats(as_references(reference, "reference"), hypothesis, split, order)
+        raise ValueError(
+            f"hypothesis must be a string, got {type(hypothesis).__name__}: {hypothesis!r:.60}"
+        )
+    return _stats(
+        as_references(reference, "reference"), hypothesis, split, order
+    )
 
 
-def _stats(refs: list[str], hypothesis: str, split, order: int) -> BleuStats:
+def _stats(
+    refs: list[str], hypothesis: str, split, order: int
+) -> BleuStats:
     hyp = split(hypothesis)
     ref_tokens = [split(ref) for ref in refs]
     ref_counts = _ngrams(ref_tokens[0], order)
     for tokens in ref_tokens[1:]:
         for gram, count in _ngrams(tokens, order).items():
             if count > ref_counts[gram]:
-                ref_counts[gram] = count  # max over references: the clipping count
+                ref_counts[gram] = (
+                    count  # max over references: the clipping count
+                )
     matches = [0] * order
     totals = [max(len(hyp) - n, 0) for n in range(order)]
     for gram, count in _ngrams(hyp, order).items():
         if gram in ref_counts:
             matches[len(gram) - 1] += min(count, ref_counts[gram])
-    closest = min((len(t) for t in ref_tokens), key=lambda r: (abs(r - len(hyp)), r))
+    closest = min(
+        (len(t) for t in ref_tokens), key=lambda r: (abs(r - len(hyp)), r)
+    )
     return BleuStats(tuple(matches), tuple(totals), len(hyp), closest)
 
 
-def bleu_from_stats(stats: BleuStats, effective_order: bool = False, smooth_method: str = "exp",
-                    smooth_value: float | None = None, *, smooth: str | None = None) -> float:
+def bleu_from_stats(
+    stats: BleuStats,
+    effective_order: bool = False,
+    smooth_method: str = "exp",
+    smooth_value: float | None = None,
+    *,
+    smooth: str | None = None,
+) -> float:
     r"""BLEU (0-100) from (pooled) statistics: :math:`\mathrm{BP}\cdot\exp(\frac1N\sum_n \log p_n)`.
 
     :math:`p_n` = matches / totals in percent; the brevity penalty is
@@ -136,9 +214,13 @@ def bleu_from_stats(stats: BleuStats, effective_order: bool = False, smooth_meth
     36.787944
     """
     if not isinstance(stats, BleuStats):
-        raise ValueError(f"stats must be a BleuStats, got {type(stats).__name__}")
+        raise ValueError(
+            f"stats must be a BleuStats, got {type(stats).__name__}"
+        )
     if not isinstance(effective_order, bool):
-        raise ValueError(f"effective_order must be a bool, got {type(effective_order).__name__}: {effective_order!r}")
+        raise ValueError(
+            f"effective_order must be a bool, got {type(effective_order).__name__}: {effective_order!r}"
+        )
     method, value = _smoothing(smooth_method, smooth_value, smooth)
     c, r = stats.hyp_len, stats.ref_len
     bp = 1.0 if c >= r else (math.exp(1.0 - r / c) if c > 0 else 0.0)
@@ -147,7 +229,9 @@ def bleu_from_stats(stats: BleuStats, effective_order: bool = False, smooth_meth
     order = len(stats.matches)
     log_precisions = []
     doublings = 1.0
-    for n, (match, total) in enumerate(zip(stats.matches, stats.totals, strict=True), start=1):
+    for n, (match, total) in enumerate(
+        zip(stats.matches, stats.totals, strict=True), start=1
+    ):
         if method == "add-k" and n > 1:
             match, total = match + value, total + value
         if total == 0:
@@ -171,18 +255,31 @@ def bleu_from_stats(stats: BleuStats, effective_order: bool = False, smooth_meth
     return bp * math.exp(sum(log_precisions) / order)
 
 
-def corpus_stats(references, hypotheses, tokenize: str = "13a", *, lowercase: bool = False,
-                 max_ngram_order: int = MAX_ORDER, references_layout: str | None = None) -> BleuStats:
+def corpus_stats(
+    references,
+    hypotheses,
+    tokenize: str = "13a",
+    *,
+    lowercase: bool = False,
+    max_ngram_order: int = MAX_ORDER,
+    references_layout: str | None = None,
+) -> BleuStats:
     """The pooled :class:`BleuStats` of a corpus: the sum of :func:`bleu_stats` over its sentences.
 
     >>> corpus_stats(["a b c", "d e"], ["a b", "d e"])
     BleuStats(matches=(4, 2, 0, 0), totals=(4, 2, 0, 0), hyp_len=4, ref_len=5)
     """
-    refs, hyps = corpus_references(references, hypotheses, "corpus_bleu", references_layout)
+    refs, hyps = corpus_references(
+        references, hypotheses, "corpus_bleu", references_layout
+    )
     split = tokenizer(tokenize, lowercase)
-    order = validate.integer(max_ngram_order, "max_ngram_order", minimum=1)
+    order = validate.integer(
+        max_ngram_order, "max_ngram_order", minimum=1
+    )
     matches, totals, hyp_len, ref_len = [0] * order, [0] * order, 0, 0
-    for r, h in zip(refs, hyps, strict=True):  # the sum of the sentences' BleuStats, added in place
+    for r, h in zip(
+        refs, hyps, strict=True
+    ):  # the sum of the sentences' BleuStats, added in place
         s = _stats(r, h, split, order)
         matches = [a + b for a, b in zip(matches, s.matches, strict=True)]
         totals = [a + b for a, b in zip(totals, s.totals, strict=True)]
@@ -192,24 +289,39 @@ def corpus_stats(references, hypotheses, tokenize: str = "13a", *, lowercase: bo
 
 @metric(
     task=_TEXT,
-    formula=(r"100\cdot\mathrm{BP}\cdot\exp\Big(\frac14\sum_{n=1}^4\log p_n\Big),\ "
-             r"\mathrm{BP}=\min(1,e^{1-r/c})"),
+    formula=(
+        r"100\cdot\mathrm{BP}\cdot\exp\Big(\frac14\sum_{n=1}^4\log p_n\Big),\ "
+        r"\mathrm{BP}=\min(1,e^{1-r/c})"
+    ),
     meaning="How many of the hypothesis's word n-grams appear in the references, pooled over a corpus, with a penalty for short output.",
     use_when="Machine translation system comparison on a whole test set, reported with its sacrebleu signature.",
-    hides=("Ignores meaning and synonyms; depends on tokenization and casing; not a sentence-level "
-           "measure; whether a difference between two systems is real needs a paired bootstrap on the "
-           "test set."),
+    hides=(
+        "Ignores meaning and synonyms; depends on tokenization and casing; not a sentence-level "
+        "measure; whether a difference between two systems is real needs a paired bootstrap on the "
+        "test set."
+    ),
     range="[0, 100]",
     higher_is_better=True,
     reference="sacrebleu.corpus_bleu",
-    options=_OPTIONS + (
+    options=_OPTIONS
+    + (
         "use_effective_order: average only over orders the hypotheses have (sacrebleu use_effective_order)",
-        "references_layout: 'per_sentence' (seqlib's) or 'streams' (sacrebleu's transposed layout)"),
+        "references_layout: 'per_sentence' (seqlib's) or 'streams' (sacrebleu's transposed layout)",
+    ),
 )
-def corpus_bleu(references, hypotheses, *, smooth_method: str = "exp", smooth_value: float | None = None,
-                lowercase: bool = False, tokenize: str = "13a", max_ngram_order: int = MAX_ORDER,
-                use_effective_order: bool = False, references_layout: str | None = None,
-                smooth: str | None = None) -> float:
+def corpus_bleu(
+    references,
+    hypotheses,
+    *,
+    smooth_method: str = "exp",
+    smooth_value: float | None = None,
+    lowercase: bool = False,
+    tokenize: str = "13a",
+    max_ngram_order: int = MAX_ORDER,
+    use_effective_order: bool = False,
+    references_layout: str | None = None,
+    smooth: str | None = None,
+) -> float:
     r"""Corpus BLEU (0-100), sacrebleu's ``corpus_bleu`` with its defaults and options.
 
     ``references[i]`` (a string, or a list of strings for several references) goes with
@@ -241,27 +353,51 @@ def corpus_bleu(references, hypotheses, *, smooth_method: str = "exp", smooth_va
     >>> round(corpus_bleu(["The Cat sat."], ["the cat sat."]), 2), round(corpus_bleu(["The Cat sat."], ["the cat sat."], lowercase=True), 2)
     (31.95, 100.0)
     """
-    stats = corpus_stats(references, hypotheses, tokenize, lowercase=lowercase, max_ngram_order=max_ngram_order,
-                         references_layout=references_layout)
-    return stats.score(effective_order=use_effective_order, smooth_method=smooth_method, smooth_value=smooth_value,
-                       smooth=smooth)
+    stats = corpus_stats(
+        references,
+        hypotheses,
+        tokenize,
+        lowercase=lowercase,
+        max_ngram_order=max_ngram_order,
+        references_layout=references_layout,
+    )
+    return stats.score(
+        effective_order=use_effective_order,
+        smooth_method=smooth_method,
+        smooth_value=smooth_value,
+        smooth=smooth,
+    )
 
 
 @metric(
     task=_TEXT,
-    formula=(r"100\cdot\mathrm{BP}\cdot\exp\Big(\frac1{N_{\mathrm{eff}}}\sum_{n\le "
-             r"N_{\mathrm{eff}}}\log \tilde p_n\Big)"),
+    formula=(
+        r"100\cdot\mathrm{BP}\cdot\exp\Big(\frac1{N_{\mathrm{eff}}}\sum_{n\le "
+        r"N_{\mathrm{eff}}}\log \tilde p_n\Big)"
+    ),
     meaning="BLEU of one sentence, with smoothed precisions over the n-gram orders it has.",
     use_when="Inspecting or ranking single outputs; never averaged into a corpus score.",
     hides="Very noisy; depends on the smoothing method; the mean of sentence BLEU is not corpus BLEU.",
     range="[0, 100]",
     higher_is_better=True,
     reference="sacrebleu.sentence_bleu",
-    options=_OPTIONS + ("use_effective_order: default True here, as sacrebleu's sentence_bleu (use_effective_order)",),
+    options=_OPTIONS
+    + (
+        "use_effective_order: default True here, as sacrebleu's sentence_bleu (use_effective_order)",
+    ),
 )
-def sentence_bleu(reference, hypothesis: str, *, smooth_method: str = "exp", smooth_value: float | None = None,
-                  lowercase: bool = False, tokenize: str = "13a", max_ngram_order: int = MAX_ORDER,
-                  use_effective_order: bool = True, smooth: str | None = None) -> float:
+def sentence_bleu(
+    reference,
+    hypothesis: str,
+    *,
+    smooth_method: str = "exp",
+    smooth_value: float | None = None,
+    lowercase: bool = False,
+    tokenize: str = "13a",
+    max_ngram_order: int = MAX_ORDER,
+    use_effective_order: bool = True,
+    smooth: str | None = None,
+) -> float:
     """Sentence BLEU (0-100), as sacrebleu's ``sentence_bleu()`` function: effective order on.
 
     ``reference``: a string or a list of strings (several references). Options as
@@ -272,6 +408,16 @@ def sentence_bleu(reference, hypothesis: str, *, smooth_method: str = "exp", smo
     >>> round(sentence_bleu("the cat sat on the mat", "the cat sat"), 6)
     36.787944
     """
-    stats = bleu_stats(reference, hypothesis, tokenize, lowercase=lowercase, max_ngram_order=max_ngram_order)
-    return stats.score(effective_order=use_effective_order, smooth_method=smooth_method, smooth_value=smooth_value,
-                       smooth=smooth)
+    stats = bleu_stats(
+        reference,
+        hypothesis,
+        tokenize,
+        lowercase=lowercase,
+        max_ngram_order=max_ngram_order,
+    )
+    return stats.score(
+        effective_order=use_effective_order,
+        smooth_method=smooth_method,
+        smooth_value=smooth_value,
+        smooth=smooth,
+    )

@@ -18,6 +18,7 @@ seqlib implements the in-set mode only, so :func:`cider` and
 :func:`cider_per_id` refuse a single image. An n-gram that occurs in every
 image's references also gets IDF 0 and counts for nothing.
 """
+
 from __future__ import annotations
 
 import math
@@ -33,7 +34,11 @@ SIGMA = 6.0  # width of the Gaussian length penalty, in words (bigrams, in fact:
 
 def _ngrams(sentence: str) -> Counter:
     words = sentence.split()
-    return Counter(tuple(words[i:i + n]) for n in range(1, N_MAX + 1) for i in range(len(words) - n + 1))
+    return Counter(
+        tuple(words[i : i + n])
+        for n in range(1, N_MAX + 1)
+        for i in range(len(words) - n + 1)
+    )
 
 
 def _tfidf(counts: Counter, doc_freq: Counter, log_n_images: float):
@@ -43,7 +48,9 @@ def _tfidf(counts: Counter, doc_freq: Counter, log_n_images: float):
     length = 0
     for gram, tf in counts.items():
         n = len(gram) - 1
-        weight = float(tf) * (log_n_images - math.log(max(1.0, doc_freq[gram])))
+        weight = float(tf) * (
+            log_n_images - math.log(max(1.0, doc_freq[gram]))
+        )
         vecs[n][gram] = weight
         norms[n] += weight**2
         if n == 1:
@@ -54,24 +61,34 @@ def _tfidf(counts: Counter, doc_freq: Counter, log_n_images: float):
 def _check(gts, res) -> tuple[list, dict, dict]:
     if not isinstance(gts, dict) or not isinstance(res, dict):
         bad = "gts" if not isinstance(gts, dict) else "res"
-        raise ValueError(f"{bad} must be a dict id -> list of strings, got {type(gts if bad == 'gts' else res).__name__}")
+        raise ValueError(
+            f"{bad} must be a dict id -> list of strings, got {type(gts if bad == 'gts' else res).__name__}"
+        )
     if gts.keys() != res.keys():
-        raise ValueError(f"gts and res must have the same ids; only in gts: {sorted(map(str, gts.keys() - res.keys()))[:5]}, "
-                         f"only in res: {sorted(map(str, res.keys() - gts.keys()))[:5]}")
+        raise ValueError(
+            f"gts and res must have the same ids; only in gts: {sorted(map(str, gts.keys() - res.keys()))[:5]}, "
+            f"only in res: {sorted(map(str, res.keys() - gts.keys()))[:5]}"
+        )
     if not gts:
         raise ValueError("cider needs at least one id, got empty dicts")
     if len(gts) == 1:
-        raise ValueError(f"cider is undefined for a single image (id {next(iter(gts))!r}): its IDF is "
-                         "log(1/1) = 0 for every n-gram, so every score would be 0 (pycocoevalcap returns 0 "
-                         "silently). CIDEr is a consensus measure over a set: score the whole test set at once")
+        raise ValueError(
+            f"cider is undefined for a single image (id {next(iter(gts))!r}): its IDF is "
+            "log(1/1) = 0 for every n-gram, so every score would be 0 (pycocoevalcap returns 0 "
+            "silently). CIDEr is a consensus measure over a set: score the whole test set at once"
+        )
     refs, hyps = {}, {}
     for key in gts:
         r = [gts[key]] if isinstance(gts[key], str) else list(gts[key])
         h = [res[key]] if isinstance(res[key], str) else list(res[key])
         if not r or not all(isinstance(x, str) for x in r):
-            raise ValueError(f"gts[{key!r}] must be a non-empty list of strings, got {gts[key]!r}")
+            raise ValueError(
+                f"gts[{key!r}] must be a non-empty list of strings, got {gts[key]!r}"
+            )
         if len(h) != 1 or not isinstance(h[0], str):
-            raise ValueError(f"res[{key!r}] must be a list of exactly one string, got {res[key]!r}")
+            raise ValueError(
+                f"res[{key!r}] must be a list of exactly one string, got {res[key]!r}"
+            )
         refs[key], hyps[key] = r, h[0]
     return list(gts), refs, hyps
 
@@ -92,7 +109,9 @@ def cider_per_id(gts: dict, res: dict) -> dict:
     """
     ids, refs, hyps = _check(gts, res)
     ref_counts = {key: [_ngrams(r) for r in refs[key]] for key in ids}
-    doc_freq = Counter(g for key in ids for g in set().union(*ref_counts[key]))  # images whose refs hold g
+    doc_freq = Counter(
+        g for key in ids for g in set().union(*ref_counts[key])
+    )  # images whose refs hold g
     log_n = math.log(float(len(ids)))
     scores = {}
     for key in ids:
@@ -100,9 +119,14 @@ def cider_per_id(gts: dict, res: dict) -> dict:
         total = [0.0] * N_MAX
         for counts in ref_counts[key]:
             r_vec, r_norm, r_len = _tfidf(counts, doc_freq, log_n)
-            length_penalty = math.exp(-((h_len - r_len) ** 2) / (2 * SIGMA**2))
+            length_penalty = math.exp(
+                -((h_len - r_len) ** 2) / (2 * SIGMA**2)
+            )
             for n in range(N_MAX):
-                dot = sum(min(w, r_vec[n].get(g, 0.0)) * r_vec[n].get(g, 0.0) for g, w in h_vec[n].items())
+                dot = sum(
+                    min(w, r_vec[n].get(g, 0.0)) * r_vec[n].get(g, 0.0)
+                    for g, w in h_vec[n].items()
+                )
                 if h_norm[n] != 0 and r_norm[n] != 0:
                     dot /= h_norm[n] * r_norm[n]
                 total[n] += dot * length_penalty
@@ -116,11 +140,13 @@ def cider_per_id(gts: dict, res: dict) -> dict:
     r"\,e^{-(l_h-l_j)^2/2\sigma^2}",
     meaning="Consensus with the reference captions, weighting n-grams that are rare across the set's images (TF-IDF).",
     use_when="Image or video captioning with several references per item (COCO).",
-    hides=("Needs several references per item (a consensus measure); the IDF comes from the evaluated "
-           "set's references, so scores change with the set; with that "
-           "in-set IDF a single item is undefined (every IDF is "
-           "log 1 = 0): refused (a fixed IDF table, e.g. MS-COCO's, "
-           "would avoid it)."),
+    hides=(
+        "Needs several references per item (a consensus measure); the IDF comes from the evaluated "
+        "set's references, so scores change with the set; with that "
+        "in-set IDF a single item is undefined (every IDF is "
+        "log 1 = 0): refused (a fixed IDF table, e.g. MS-COCO's, "
+        "would avoid it)."
+    ),
     range="[0, 10]",
     higher_is_better=True,
     reference="pycocoevalcap.cider.Cider",

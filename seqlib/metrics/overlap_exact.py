@@ -10,6 +10,7 @@ regular expression in ``regexes_to_ignore`` is deleted, then ``ignore_case`` low
 ``ignore_numbers`` deletes the ASCII digits 0-9. Nothing else is normalized: whitespace counts
 (``"a b"`` does not match ``"a  b"``; pass ``regexes_to_ignore=[r"\s+"]`` to drop it).
 """
+
 from __future__ import annotations
 
 import re
@@ -26,18 +27,30 @@ _NO_DIGITS = str.maketrans("", "", string.digits)
 def _texts(x, name: str) -> list[str]:
     """A list of strings (one per item), refusing a bare string, None and non-strings by name."""
     if isinstance(x, str):
-        raise ValueError(f"{name} must be a list of strings (one per item), got a single str {x[:40]!r}; "
-                        "for one pair pass [reference] and [hypothesis]")
+        raise ValueError(
+            f"{name} must be a list of strings (one per item), got a single str {x[:40]!r}; "
+            "for one pair pass [reference] and [hypothesis]"
+        )
     if x is None or not hasattr(x, "__iter__"):
-        raise ValueError(f"{name} must be a list of strings, got {type(x).__name__}")
+        raise ValueError(
+            f"{name} must be a list of strings, got {type(x).__name__}"
+        )
     x = list(x)
     for k, s in enumerate(x):
         if not isinstance(s, str):
-            raise ValueError(f"{name} must be a list of strings, item {k} is {type(s).__name__}: {s!r}")
+            raise ValueError(
+                f"{name} must be a list of strings, item {k} is {type(s).__name__}: {s!r}"
+            )
     return x
 
 
-def _normalize(text: str, regexes, ignore_case: bool, ignore_punctuation: bool, ignore_numbers: bool) -> str:
+def _normalize(
+    text: str,
+    regexes,
+    ignore_case: bool,
+    ignore_punctuation: bool,
+    ignore_numbers: bool,
+) -> str:
     for pattern in regexes:
         text = re.sub(pattern, "", text)
     if ignore_case:
@@ -54,18 +67,28 @@ def _normalize(text: str, regexes, ignore_case: bool, ignore_punctuation: bool, 
     formula=r"\frac1N\sum_{i=1}^N [\,\mathrm{norm}(h_i) = \mathrm{norm}(r_i)\,]",
     meaning="The share of outputs that are character for character equal to their reference (after the chosen normalization).",
     use_when="Short answers with one right form (question answering, arithmetic, copying tasks, program output).",
-    hides=("All or nothing: a one-character slip scores like a wrong answer; the normalization options "
-           "(case, punctuation, digits) change the number and must be reported."),
+    hides=(
+        "All or nothing: a one-character slip scores like a wrong answer; the normalization options "
+        "(case, punctuation, digits) change the number and must be reported."
+    ),
     range="[0, 1]",
     higher_is_better=True,
     reference="evaluate.load('exact_match') (Hugging Face evaluate's exact_match metric)",
-    options=("regexes_to_ignore: regular expressions deleted from both texts first (evaluate regexes_to_ignore)",
-             "ignore_case: lowercase both texts (evaluate ignore_case)",
-             "ignore_punctuation: delete ASCII punctuation (evaluate ignore_punctuation)",
-             "ignore_numbers: delete the digits 0-9 (evaluate ignore_numbers)"),
+    options=(
+        "regexes_to_ignore: regular expressions deleted from both texts first (evaluate regexes_to_ignore)",
+        "ignore_case: lowercase both texts (evaluate ignore_case)",
+        "ignore_punctuation: delete ASCII punctuation (evaluate ignore_punctuation)",
+        "ignore_numbers: delete the digits 0-9 (evaluate ignore_numbers)",
+    ),
 )
-def exact_match(references, hypotheses, regexes_to_ignore=None, ignore_case: bool = False,
-                ignore_punctuation: bool = False, ignore_numbers: bool = False) -> float:
+def exact_match(
+    references,
+    hypotheses,
+    regexes_to_ignore=None,
+    ignore_case: bool = False,
+    ignore_punctuation: bool = False,
+    ignore_numbers: bool = False,
+) -> float:
     r"""Share of ``hypotheses[i] == references[i]`` (0-1), Hugging Face evaluate's ``exact_match``.
 
     :math:`\mathrm{EM}=\frac1N\sum_i [\mathrm{norm}(h_i)=\mathrm{norm}(r_i)]` where
@@ -95,29 +118,49 @@ def exact_match(references, hypotheses, regexes_to_ignore=None, ignore_case: boo
     refs = _texts(references, "references")
     hyps = _texts(hypotheses, "hypotheses")
     if len(refs) != len(hyps):
-        raise ValueError(f"references and hypotheses must have the same length (one reference per hypothesis), "
-                         f"got {len(refs)} and {len(hyps)}")
+        raise ValueError(
+            f"references and hypotheses must have the same length (one reference per hypothesis), "
+            f"got {len(refs)} and {len(hyps)}"
+        )
     if not hyps:
-        raise ValueError("exact_match needs at least one pair, got empty references and hypotheses")
+        raise ValueError(
+            "exact_match needs at least one pair, got empty references and hypotheses"
+        )
     if regexes_to_ignore is None:
         regexes = []
     elif isinstance(regexes_to_ignore, (str, re.Pattern)):
-        raise ValueError(f"regexes_to_ignore must be None or a list of regular expressions, got a single "
-                        f"{type(regexes_to_ignore).__name__} {regexes_to_ignore!r}: pass [{regexes_to_ignore!r}]")
+        raise ValueError(
+            f"regexes_to_ignore must be None or a list of regular expressions, got a single "
+            f"{type(regexes_to_ignore).__name__} {regexes_to_ignore!r}: pass [{regexes_to_ignore!r}]"
+        )
     else:
         regexes = list(regexes_to_ignore)
         for k, r in enumerate(regexes):
             if not isinstance(r, (str, re.Pattern)):
-                raise ValueError(f"regexes_to_ignore must hold regular expressions (str), item {k} is "
-                                f"{type(r).__name__}: {r!r}")
-    for name, value in (("ignore_case", ignore_case), ("ignore_punctuation", ignore_punctuation),
-                        ("ignore_numbers", ignore_numbers)):
+                raise ValueError(
+                    f"regexes_to_ignore must hold regular expressions (str), item {k} is "
+                    f"{type(r).__name__}: {r!r}"
+                )
+    for name, value in (
+        ("ignore_case", ignore_case),
+        ("ignore_punctuation", ignore_punctuation),
+        ("ignore_numbers", ignore_numbers),
+    ):
         if not isinstance(value, bool):
-            raise ValueError(f"{name} must be a bool, got {type(value).__name__}: {value!r}")
+            raise ValueError(
+                f"{name} must be a bool, got {type(value).__name__}: {value!r}"
+            )
     hits = 0
     for r, h in zip(refs, hyps, strict=True):
-        r, h = r.rstrip("\0"), h.rstrip("\0")  # evaluate's NumPy string arrays drop trailing NUL characters
-        nr = _normalize(r, regexes, ignore_case, ignore_punctuation, ignore_numbers)
-        nh = _normalize(h, regexes, ignore_case, ignore_punctuation, ignore_numbers)
+        r, h = (
+            r.rstrip("\0"),
+            h.rstrip("\0"),
+        )  # evaluate's NumPy string arrays drop trailing NUL characters
+        nr = _normalize(
+            r, regexes, ignore_case, ignore_punctuation, ignore_numbers
+        )
+        nh = _normalize(
+            h, regexes, ignore_case, ignore_punctuation, ignore_numbers
+        )
         hits += nr == nh  # evaluate 0.4.6: predictions == references
     return hits / len(hyps)

@@ -16,6 +16,7 @@ WordNet: by default (``wordnet="auto"``) NLTK's WordNet is used when its data is
 is skipped otherwise. Scores differ between the two (0.875743 with WordNet vs 0.745429
 without on the first test pair), so say which you used: :func:`wordnet_available` tells.
 """
+
 from __future__ import annotations
 
 from functools import cache
@@ -25,7 +26,11 @@ from .porter import porter_stem
 
 __all__ = ["meteor", "meteor_alignment", "wordnet_available"]
 
-ALPHA, BETA, GAMMA = 0.9, 3.0, 0.5  # NLTK's defaults: recall weighted 9:1, cubic fragmentation penalty
+ALPHA, BETA, GAMMA = (
+    0.9,
+    3.0,
+    0.5,
+)  # NLTK's defaults: recall weighted 9:1, cubic fragmentation penalty
 
 
 @cache
@@ -51,11 +56,15 @@ def _resolve_wordnet(wordnet):
     if wordnet is None or wordnet is False:
         return None
     if not hasattr(wordnet, "synsets"):
-        raise ValueError(f"wordnet must be 'auto', None/False, or an object with .synsets(word), got {wordnet!r}")
+        raise ValueError(
+            f"wordnet must be 'auto', None/False, or an object with .synsets(word), got {wordnet!r}"
+        )
     return wordnet
 
 
-def _match(hyp: list[tuple[int, str]], ref: list[tuple[int, str]], candidates):
+def _match(
+    hyp: list[tuple[int, str]], ref: list[tuple[int, str]], candidates
+):
     """One alignment stage on (position, word) lists; returns matches and what is left.
 
     Scanning the hypothesis from the end, each word claims the latest free reference position
@@ -82,12 +91,21 @@ def _match(hyp: list[tuple[int, str]], ref: list[tuple[int, str]], candidates):
 
 
 def _tokens(x, name: str) -> list[str]:
-    if x is None or isinstance(x, str) or not isinstance(x, (list, tuple)) or not all(isinstance(t, str) for t in x):
-        raise ValueError(f"{name} must be a list of token strings (pre-tokenized), got {x!r}")
+    if (
+        x is None
+        or isinstance(x, str)
+        or not isinstance(x, (list, tuple))
+        or not all(isinstance(t, str) for t in x)
+    ):
+        raise ValueError(
+            f"{name} must be a list of token strings (pre-tokenized), got {x!r}"
+        )
     return [t.lower() for t in x]
 
 
-def meteor_alignment(reference_tokens, hypothesis_tokens, wordnet="auto") -> list[tuple[int, int]]:
+def meteor_alignment(
+    reference_tokens, hypothesis_tokens, wordnet="auto"
+) -> list[tuple[int, int]]:
     """The (hypothesis position, reference position) pairs METEOR aligns, sorted by hypothesis position.
 
     >>> meteor_alignment(["the", "cat", "is", "sitting"], ["a", "cat", "sits"], wordnet=None)
@@ -96,15 +114,24 @@ def meteor_alignment(reference_tokens, hypothesis_tokens, wordnet="auto") -> lis
     hyp = list(enumerate(_tokens(hypothesis_tokens, "hypothesis_tokens")))
     ref = list(enumerate(_tokens(reference_tokens, "reference_tokens")))
     exact, hyp, ref = _match(hyp, ref, lambda w: (w,))
-    hyp = [(i, porter_stem(w)) for i, w in hyp]  # the stems stay for the synonym stage
+    hyp = [
+        (i, porter_stem(w)) for i, w in hyp
+    ]  # the stems stay for the synonym stage
     ref = [(k, porter_stem(w)) for k, w in ref]
     stem, hyp, ref = _match(hyp, ref, lambda w: (w,))
     synonym = []
     wn = _resolve_wordnet(wordnet)
     if wn is not None:
+
         def synonyms(word: str) -> set[str]:
-            names = {lemma.name() for s in wn.synsets(word) for lemma in s.lemmas()}
-            return {n for n in names if "_" not in n} | {word}  # single-word lemmas only
+            names = {
+                lemma.name()
+                for s in wn.synsets(word)
+                for lemma in s.lemmas()
+            }
+            return {n for n in names if "_" not in n} | {
+                word
+            }  # single-word lemmas only
 
         synonym, hyp, ref = _match(hyp, ref, synonyms)
     return sorted(exact + stem + synonym)
@@ -112,7 +139,11 @@ def meteor_alignment(reference_tokens, hypothesis_tokens, wordnet="auto") -> lis
 
 def _chunks(alignment: list[tuple[int, int]]) -> int:
     """Fewest runs of matches adjacent in both hypothesis and reference."""
-    return 1 + sum(1 for (i, k), (i2, k2) in zip(alignment, alignment[1:]) if not (i2 == i + 1 and k2 == k + 1))
+    return 1 + sum(
+        1
+        for (i, k), (i2, k2) in zip(alignment, alignment[1:])
+        if not (i2 == i + 1 and k2 == k + 1)
+    )
 
 
 @metric(
@@ -120,14 +151,18 @@ def _chunks(alignment: list[tuple[int, int]]) -> int:
     formula=r"(1-\gamma(\mathrm{ch}/m)^\beta)\,\frac{PR}{\alpha P+(1-\alpha)R},\ \alpha=0.9,\beta=3,\gamma=0.5",
     meaning="Unigram F-score with recall weighted 9:1, crediting stems and synonyms, penalised for scrambled word order.",
     use_when="Sentence-level MT or captioning judgements where synonyms and inflections should count.",
-    hides=("Depends on WordNet being installed and on the implementation (NLTK and Java METEOR 1.5 "
-           "differ a lot); English-centric; NLTK looks synonyms up on the Porter stems left by the "
-           "stem stage, so a reference 'large' (stem 'larg') never matches a hypothesis 'big'."),
+    hides=(
+        "Depends on WordNet being installed and on the implementation (NLTK and Java METEOR 1.5 "
+        "differ a lot); English-centric; NLTK looks synonyms up on the Porter stems left by the "
+        "stem stage, so a reference 'large' (stem 'larg') never matches a hypothesis 'big'."
+    ),
     range="[0, 1)",
     higher_is_better=True,
     reference="nltk.translate.meteor_score.meteor_score (its synonym stage only where WordNet is installed)",
-    options=("wordnet: 'auto' (NLTK's WordNet if installed), None (no synonym stage) or an object with "
-             "synsets(word) (NLTK wordnet)",),
+    options=(
+        "wordnet: 'auto' (NLTK's WordNet if installed), None (no synonym stage) or an object with "
+        "synsets(word) (NLTK wordnet)",
+    ),
 )
 def meteor(reference_tokens, hypothesis_tokens, wordnet="auto") -> float:
     r"""NLTK-METEOR of one tokenized hypothesis against one or several tokenized references.
@@ -145,17 +180,28 @@ def meteor(reference_tokens, hypothesis_tokens, wordnet="auto") -> float:
     0.625
     """
     if not isinstance(reference_tokens, (list, tuple)):
-        raise ValueError(f"reference_tokens must be a list of token strings, pre-tokenized (or a list of such lists), got "
-                         f"{type(reference_tokens).__name__}: {reference_tokens!r:.60}")
-    if len(reference_tokens) > 0 and all(isinstance(r, (list, tuple)) for r in reference_tokens):
-        return max(meteor(r, hypothesis_tokens, wordnet) for r in reference_tokens)
+        raise ValueError(
+            f"reference_tokens must be a list of token strings, pre-tokenized (or a list of such lists), got "
+            f"{type(reference_tokens).__name__}: {reference_tokens!r:.60}"
+        )
+    if len(reference_tokens) > 0 and all(
+        isinstance(r, (list, tuple)) for r in reference_tokens
+    ):
+        return max(
+            meteor(r, hypothesis_tokens, wordnet)
+            for r in reference_tokens
+        )
     n_hyp = len(_tokens(hypothesis_tokens, "hypothesis_tokens"))
     n_ref = len(_tokens(reference_tokens, "reference_tokens"))
-    alignment = meteor_alignment(reference_tokens, hypothesis_tokens, wordnet)
+    alignment = meteor_alignment(
+        reference_tokens, hypothesis_tokens, wordnet
+    )
     m = len(alignment)
     if m == 0:  # also covers an empty hypothesis or reference
         return 0.0
     precision, recall = m / n_hyp, m / n_ref
-    f_mean = precision * recall / (ALPHA * precision + (1 - ALPHA) * recall)
+    f_mean = (
+        precision * recall / (ALPHA * precision + (1 - ALPHA) * recall)
+    )
     penalty = GAMMA * (_chunks(alignment) / m) ** BETA
     return float((1 - penalty) * f_mean)

@@ -12,6 +12,7 @@ non-empty text that tokenizes to nothing raises a ``UserWarning`` that says so. 
 ``use_stemmer=True`` NLTK's Porter stemmer (its default ``NLTK_EXTENSIONS`` mode, as rouge-score
 0.1.2 constructs it) is applied to tokens longer than 3 characters only (default tokenizer only).
 """
+
 from __future__ import annotations
 
 import re
@@ -36,7 +37,9 @@ def rouge_tokenize(text: str, use_stemmer: bool = False) -> list[str]:
     >>> rouge_tokenize("The cats, 3 of them, are sitting!", use_stemmer=True)
     ['the', 'cat', '3', 'of', 'them', 'are', 'sit']
     """
-    tokens = _NON_ALPHANUM.sub(" ", text.lower()).split()  # only [a-z0-9]+ runs are left
+    tokens = _NON_ALPHANUM.sub(
+        " ", text.lower()
+    ).split()  # only [a-z0-9]+ runs are left
     if use_stemmer:
         tokens = [porter_stem(t) if len(t) > 3 else t for t in tokens]
         return [t for t in tokens if _VALID_TOKEN.match(t)]
@@ -46,15 +49,29 @@ def rouge_tokenize(text: str, use_stemmer: bool = False) -> list[str]:
 def _prf(overlap: int, n_pred: int, n_target: int) -> dict[str, float]:
     precision = overlap / max(n_pred, 1)
     recall = overlap / max(n_target, 1)
-    f = 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0
-    return {"precision": float(precision), "recall": float(recall), "fmeasure": float(f)}
+    f = (
+        2 * precision * recall / (precision + recall)
+        if precision + recall > 0
+        else 0.0
+    )
+    return {
+        "precision": float(precision),
+        "recall": float(recall),
+        "fmeasure": float(f),
+    }
 
 
-def _rouge_n(target: list[str], pred: list[str], n: int) -> dict[str, float]:
-    t = Counter(zip(*[target[k:] for k in range(n)]))  # n-grams as tuples, counted in C
+def _rouge_n(
+    target: list[str], pred: list[str], n: int
+) -> dict[str, float]:
+    t = Counter(
+        zip(*[target[k:] for k in range(n)])
+    )  # n-grams as tuples, counted in C
     p = Counter(zip(*[pred[k:] for k in range(n)]))
     common = t.keys() & p.keys()
-    overlap = sum(map(min, map(t.__getitem__, common), map(p.__getitem__, common)))
+    overlap = sum(
+        map(min, map(t.__getitem__, common), map(p.__getitem__, common))
+    )
     return _prf(overlap, sum(p.values()), sum(t.values()))
 
 
@@ -64,7 +81,9 @@ def _lcs_table(a: list[str], b: list[str]) -> list[list[int]]:
     for i, x in enumerate(a, 1):
         row, prev = table[i], table[i - 1]
         for j, y in enumerate(b, 1):
-            row[j] = prev[j - 1] + 1 if x == y else max(prev[j], row[j - 1])
+            row[j] = (
+                prev[j - 1] + 1 if x == y else max(prev[j], row[j - 1])
+            )
     return table
 
 
@@ -108,18 +127,24 @@ def _lcs_positions(ref: list[str], cand: list[str]) -> set[int]:
     return positions
 
 
-def _rouge_lsum(target: str, prediction: str, tokenize) -> dict[str, float]:
+def _rouge_lsum(
+    target: str, prediction: str, tokenize
+) -> dict[str, float]:
     """Summary-level LCS (Lin 2004, sec. 3.2): sentences are the lines of the text."""
     ref_sents = [tokenize(s) for s in target.split("\n") if s]
     cand_sents = [tokenize(s) for s in prediction.split("\n") if s]
     m, n = sum(map(len, ref_sents)), sum(map(len, cand_sents))
     if not m or not n:
         return _prf(0, 0, 0)
-    ref_left = Counter(t for s in ref_sents for t in s)  # each token may be credited once
+    ref_left = Counter(
+        t for s in ref_sents for t in s
+    )  # each token may be credited once
     cand_left = Counter(t for s in cand_sents for t in s)
     hits = 0
     for ref in ref_sents:
-        union = sorted(set().union(*(_lcs_positions(ref, c) for c in cand_sents)))  # union LCS
+        union = sorted(
+            set().union(*(_lcs_positions(ref, c) for c in cand_sents))
+        )  # union LCS
         for token in (ref[k] for k in union):
             if ref_left[token] > 0 and cand_left[token] > 0:
                 hits += 1
@@ -136,20 +161,31 @@ def _tokenizer(tokenizer, use_stemmer: bool):
         return tokenizer.tokenize
     if callable(tokenizer):
         return tokenizer
-    raise ValueError(f"tokenizer must be None, a function text -> list of tokens, or an object with a tokenize "
-                    f"method, got {type(tokenizer).__name__}: {tokenizer!r:.60}")
+    raise ValueError(
+        f"tokenizer must be None, a function text -> list of tokens, or an object with a tokenize "
+        f"method, got {type(tokenizer).__name__}: {tokenizer!r:.60}"
+    )
 
 
 def _checked(tokenize, text: str, name: str, tokenizer) -> list:
     """Tokenize ``text``; warn when a non-blank text has no token left (its scores are 0 by construction)."""
     tokens = tokenize(text)
     if isinstance(tokens, str) or not hasattr(tokens, "__len__"):
-        raise ValueError(f"tokenizer must return a list of tokens, got {type(tokens).__name__} for {name} {text[:30]!r}")
+        raise ValueError(
+            f"tokenizer must return a list of tokens, got {type(tokens).__name__} for {name} {text[:30]!r}"
+        )
     if not tokens and text.strip():
-        which = "rouge-score's default tokenizer (it keeps only [a-z0-9])" if tokenizer is None else "the tokenizer"
-        warnings.warn(f"{name} {text[:40]!r} has no tokens under {which}, so every ROUGE score of it is 0; "
-                      "pass tokenizer= (e.g. tokenizer=list for characters, or a word segmenter)",
-                      UserWarning, stacklevel=3)
+        which = (
+            "rouge-score's default tokenizer (it keeps only [a-z0-9])"
+            if tokenizer is None
+            else "the tokenizer"
+        )
+        warnings.warn(
+            f"{name} {text[:40]!r} has no tokens under {which}, so every ROUGE score of it is 0; "
+            "pass tokenizer= (e.g. tokenizer=list for characters, or a word segmenter)",
+            UserWarning,
+            stacklevel=3,
+        )
     return list(tokens)
 
 
@@ -159,15 +195,21 @@ def _checked(tokenize, text: str, name: str, tokenizer) -> list:
     r"R_L=\frac{\mathrm{LCS}}{|\mathrm{ref}|},\ F_1=\frac{2PR}{P+R}",
     meaning="How much of the reference's words, word pairs and in-order word sequence the output recovers.",
     use_when="Summarisation, where covering the reference's content (recall) matters most.",
-    hides=("Surface overlap only; rewards long outputs through recall; English-only tokenizer: every "
-           "character outside [a-z0-9] becomes a separator ('schön' becomes 'sch n')."),
+    hides=(
+        "Surface overlap only; rewards long outputs through recall; English-only tokenizer: every "
+        "character outside [a-z0-9] becomes a separator ('schön' becomes 'sch n')."
+    ),
     range="[0, 1]",
     higher_is_better=True,
     reference="rouge_score.rouge_scorer.RougeScorer",
-    options=("use_stemmer: Porter-stem tokens longer than 3 characters (rouge-score use_stemmer)",
-             "tokenizer: a function text -> tokens or an object with .tokenize (rouge-score / evaluate tokenizer)"),
+    options=(
+        "use_stemmer: Porter-stem tokens longer than 3 characters (rouge-score use_stemmer)",
+        "tokenizer: a function text -> tokens or an object with .tokenize (rouge-score / evaluate tokenizer)",
+    ),
 )
-def rouge(target, prediction: str, use_stemmer: bool = False, tokenizer=None) -> dict[str, dict[str, float]]:
+def rouge(
+    target, prediction: str, use_stemmer: bool = False, tokenizer=None
+) -> dict[str, dict[str, float]]:
     r"""ROUGE scores of one prediction: ``{"rouge1" | "rouge2" | "rougeL" | "rougeLsum": {"precision", "recall", "fmeasure"}}``.
 
     ROUGE-N: clipped n-gram overlap; recall = overlap / target n-grams, precision = overlap /
@@ -195,25 +237,44 @@ def rouge(target, prediction: str, use_stemmer: bool = False, tokenizer=None) ->
     [0.769231, 0.545455, 0.769231]
     """
     if not isinstance(prediction, str):
-        raise ValueError(f"prediction must be a string, got {type(prediction).__name__}: {prediction!r:.60}")
+        raise ValueError(
+            f"prediction must be a string, got {type(prediction).__name__}: {prediction!r:.60}"
+        )
     targets = [target] if isinstance(target, str) else target
-    if not isinstance(targets, (list, tuple)) or not targets or not all(isinstance(t, str) for t in targets):
-        raise ValueError(f"target must be a string or a non-empty list of strings, got "
-                        f"{type(target).__name__}: {target!r:.60}")
+    if (
+        not isinstance(targets, (list, tuple))
+        or not targets
+        or not all(isinstance(t, str) for t in targets)
+    ):
+        raise ValueError(
+            f"target must be a string or a non-empty list of strings, got "
+            f"{type(target).__name__}: {target!r:.60}"
+        )
     if not isinstance(use_stemmer, bool):
-        raise ValueError(f"use_stemmer must be a bool, got {type(use_stemmer).__name__}: {use_stemmer!r}")
+        raise ValueError(
+            f"use_stemmer must be a bool, got {type(use_stemmer).__name__}: {use_stemmer!r}"
+        )
     tokenize = _tokenizer(tokenizer, use_stemmer)
     pred_tokens = _checked(tokenize, prediction, "prediction", tokenizer)
     best: dict[str, dict[str, float]] = {}
     for t in targets:
         t_tokens = _checked(tokenize, t, "target", tokenizer)
-        scores = {"rouge1": _rouge_n(t_tokens, pred_tokens, 1), "rouge2": _rouge_n(t_tokens, pred_tokens, 2),
-                  "rougeL": _rouge_l(t_tokens, pred_tokens)}
+        scores = {
+            "rouge1": _rouge_n(t_tokens, pred_tokens, 1),
+            "rouge2": _rouge_n(t_tokens, pred_tokens, 2),
+            "rougeL": _rouge_l(t_tokens, pred_tokens),
+        }
         # one line each (no newline): the summary-level LCS is the LCS, so ROUGE-Lsum equals ROUGE-L
         one_line = "\n" not in t and "\n" not in prediction
-        scores["rougeLsum"] = scores["rougeL"] if one_line else _rouge_lsum(t, prediction, tokenize)
+        scores["rougeLsum"] = (
+            scores["rougeL"]
+            if one_line
+            else _rouge_lsum(t, prediction, tokenize)
+        )
         for k, s in scores.items():
-            if k not in best or s["fmeasure"] > best[k]["fmeasure"]:  # the first wins ties, as np.argmax
+            if (
+                k not in best or s["fmeasure"] > best[k]["fmeasure"]
+            ):  # the first wins ties, as np.argmax
                 best[k] = s
     return best
 
@@ -227,10 +288,14 @@ def rouge(target, prediction: str, use_stemmer: bool = False, tokenizer=None) ->
     range="[0, 1]",
     higher_is_better=True,
     reference="worked vectors: the mean of rouge's F-measures, rouge itself matching rouge_score",
-    options=("use_stemmer: Porter-stem tokens longer than 3 characters (rouge-score use_stemmer)",
-             "tokenizer: a function text -> tokens or an object with .tokenize (rouge-score / evaluate tokenizer)"),
+    options=(
+        "use_stemmer: Porter-stem tokens longer than 3 characters (rouge-score use_stemmer)",
+        "tokenizer: a function text -> tokens or an object with .tokenize (rouge-score / evaluate tokenizer)",
+    ),
 )
-def rouge_corpus(targets, predictions, use_stemmer: bool = False, tokenizer=None) -> dict[str, float]:
+def rouge_corpus(
+    targets, predictions, use_stemmer: bool = False, tokenizer=None
+) -> dict[str, float]:
     """Mean F-measure of each ROUGE type over (target, prediction) pairs.
 
     >>> hyps = ["The cat sat on the mat.", "A quick brown dog jumps over the lazy fox."]
@@ -240,8 +305,10 @@ def rouge_corpus(targets, predictions, use_stemmer: bool = False, tokenizer=None
     """
     for name, x in (("targets", targets), ("predictions", predictions)):
         if isinstance(x, str) or x is None or not hasattr(x, "__len__"):
-            raise ValueError(f"{name} must be a list of texts, got {type(x).__name__}; for one pair use "
-                            "rouge(target, prediction)")
+            raise ValueError(
+                f"{name} must be a list of texts, got {type(x).__name__}; for one pair use "
+                "rouge(target, prediction)"
+            )
     validate.same_length(targets, predictions, "targets", "predictions")
     if len(predictions) == 0:
         raise ValueError("rouge_corpus needs at least one pair, got none")

@@ -13,6 +13,7 @@ own code, so that its numbers equal sacrebleu's: the heuristics decide the value
 sacrebleu's defaults, signature ``case:lc|tok:tercom|norm:no|punct:yes|asian:no``: lowercase,
 split on whitespace, no punctuation handling. Truth first: ``ter(references, hypotheses)``.
 """
+
 from __future__ import annotations
 
 import math
@@ -22,7 +23,12 @@ from .registry import metric
 
 __all__ = ["ter", "ter_edits"]
 
-MAX_SHIFT_SIZE, MAX_SHIFT_DIST, BEAM_WIDTH, MAX_SHIFT_CANDIDATES = 10, 50, 25, 1000  # tercom's constants
+MAX_SHIFT_SIZE, MAX_SHIFT_DIST, BEAM_WIDTH, MAX_SHIFT_CANDIDATES = (
+    10,
+    50,
+    25,
+    1000,
+)  # tercom's constants
 _INF = 10**16  # an unreachable cell of the edit-distance matrix
 _MAX_CACHE = 10_000  # rows kept per reference, as sacrebleu
 
@@ -52,12 +58,19 @@ class _EditDistance:
         start = len(rows) - 1
         n, m, ref = len(hyp), self.m, self.ref
         ratio = m / n if n else 1
-        beam = math.ceil(ratio / 2 + BEAM_WIDTH) if BEAM_WIDTH < ratio / 2 else BEAM_WIDTH
+        beam = (
+            math.ceil(ratio / 2 + BEAM_WIDTH)
+            if BEAM_WIDTH < ratio / 2
+            else BEAM_WIDTH
+        )
         for i in range(start + 1, n + 1):
             prev_cost = rows[i - 1][0]
             cost, ops = [_INF] * (m + 1), ["x"] * (m + 1)
             diag = math.floor(i * ratio)
-            lo, hi = max(0, diag - beam), (m + 1 if i == n else min(m + 1, diag + beam))
+            lo, hi = (
+                max(0, diag - beam),
+                (m + 1 if i == n else min(m + 1, diag + beam)),
+            )
             word = hyp[i - 1]
             for j in range(lo, hi):
                 if j == 0:
@@ -77,7 +90,9 @@ class _EditDistance:
             rows.append((cost, ops))
         self._remember(hyp, rows, start)
         trace, i, j = [], n, m
-        while i > 0 or j > 0:  # read the operations back from the last cell
+        while (
+            i > 0 or j > 0
+        ):  # read the operations back from the last cell
             op = rows[i][1][j]
             trace.append(op)
             if op in " s":
@@ -87,7 +102,9 @@ class _EditDistance:
             elif op == "d":
                 i -= 1
             else:
-                raise RuntimeError("TER's beam lost the alignment (a case tercom's beam does not cover)")
+                raise RuntimeError(
+                    "TER's beam lost the alignment (a case tercom's beam does not cover)"
+                )
         return rows[n][0][m], "".join(reversed(trace))
 
     def _remember(self, hyp: list[str], rows: list, start: int) -> None:
@@ -122,36 +139,62 @@ def _alignment(trace: str) -> tuple[dict, list[int], list[int]]:
     return align, ref_err, hyp_err
 
 
-def _moved(words: list[str], start: int, length: int, target: int) -> list[str]:
+def _moved(
+    words: list[str], start: int, length: int, target: int
+) -> list[str]:
     """``words`` with the run ``words[start:start+length]`` moved to position ``target`` (tercom's rule)."""
-    run = words[start:start + length]
+    run = words[start : start + length]
     if target < start:
-        return words[:target] + run + words[target:start] + words[start + length:]
+        return (
+            words[:target]
+            + run
+            + words[target:start]
+            + words[start + length :]
+        )
     if target > start + length:
-        return words[:start] + words[start + length:target] + run + words[target:]
-    return words[:start] + words[start + length:length + target] + run + words[length + target:]
+        return (
+            words[:start]
+            + words[start + length : target]
+            + run
+            + words[target:]
+        )
+    return (
+        words[:start]
+        + words[start + length : length + target]
+        + run
+        + words[length + target :]
+    )
 
 
 def _runs(hyp: list[str], ref: list[str]):
     """Every (hyp start, ref start, length) of a common run of words, length 1..10, at most 50 apart."""
     n, m = len(hyp), len(ref)
     for sh in range(n):
-        for sr in range(max(0, sh - MAX_SHIFT_DIST), min(m, sh + MAX_SHIFT_DIST + 1)):
+        for sr in range(
+            max(0, sh - MAX_SHIFT_DIST), min(m, sh + MAX_SHIFT_DIST + 1)
+        ):
             length = 0
-            while length < MAX_SHIFT_SIZE and hyp[sh + length] == ref[sr + length]:
+            while (
+                length < MAX_SHIFT_SIZE
+                and hyp[sh + length] == ref[sr + length]
+            ):
                 length += 1
                 yield sh, sr, length
                 if sh + length == n or sr + length == m:
                     break
 
 
-def _best_shift(hyp: list[str], ref: list[str], distance: _EditDistance, checked: int):
+def _best_shift(
+    hyp: list[str], ref: list[str], distance: _EditDistance, checked: int
+):
     """The shift that lowers the edit distance most (ties: longer, earlier, earlier target)."""
     score, trace = distance(hyp)
     align, ref_err, hyp_err = _alignment(trace)
     best = None
     for sh, sr, length in _runs(hyp, ref):
-        if not any(hyp_err[sh:sh + length]) or not any(ref_err[sr:sr + length]):
+        if not any(hyp_err[sh : sh + length]) or not any(
+            ref_err[sr : sr + length]
+        ):
             continue  # the run is already right on one side
         if sh <= align[sr] < sh + length:
             continue  # it would land where it is
@@ -167,7 +210,13 @@ def _best_shift(hyp: list[str], ref: list[str], distance: _EditDistance, checked
                 continue
             last = target
             moved = _moved(hyp, sh, length, target)
-            candidate = (score - distance(moved)[0], length, -sh, -target, moved)
+            candidate = (
+                score - distance(moved)[0],
+                length,
+                -sh,
+                -target,
+                moved,
+            )
             checked += 1
             if best is None or candidate > best:
                 best = candidate
@@ -184,15 +233,29 @@ def ter_edits(reference: list[str], hypothesis: list[str]) -> int:
     >>> ter_edits("a b c d".split(), "c d a b".split())
     1
     """
-    for name, words in (("reference", reference), ("hypothesis", hypothesis)):
-        if not isinstance(words, (list, tuple)) or not all(isinstance(w, str) for w in words):
-            raise ValueError(f"{name} must be a list of word strings (tokenized), got "
-                             f"{type(words).__name__}: {words!r:.60}")
+    for name, words in (
+        ("reference", reference),
+        ("hypothesis", hypothesis),
+    ):
+        if not isinstance(words, (list, tuple)) or not all(
+            isinstance(w, str) for w in words
+        ):
+            raise ValueError(
+                f"{name} must be a list of word strings (tokenized), got "
+                f"{type(words).__name__}: {words!r:.60}"
+            )
     if not reference:
         return len(hypothesis)
-    distance, words, shifts, checked = _EditDistance(reference), list(hypothesis), 0, 0
+    distance, words, shifts, checked = (
+        _EditDistance(reference),
+        list(hypothesis),
+        0,
+        0,
+    )
     while True:
-        gain, moved, checked = _best_shift(words, reference, distance, checked)
+        gain, moved, checked = _best_shift(
+            words, reference, distance, checked
+        )
         if checked >= MAX_SHIFT_CANDIDATES or gain <= 0:
             break
         shifts, words = shifts + 1, moved
@@ -204,16 +267,26 @@ def ter_edits(reference: list[str], hypothesis: list[str]) -> int:
     formula=r"100\cdot\frac{\sum_i \min_j \mathrm{edits}(h_i, r_{ij})}{\sum_i \overline{|r_i|}}",
     meaning="How many word edits (insert, delete, substitute, or shift a run of words) per reference word turn the output into a reference.",
     use_when="Machine translation, especially to estimate post-editing effort; report beside BLEU and chrF.",
-    hides=("An error rate, so lower is better and it can exceed 100; the shift search is greedy (tercom's "
-           "heuristics decide the number); case-insensitive by default; with several references it divides by "
-           "their mean length."),
+    hides=(
+        "An error rate, so lower is better and it can exceed 100; the shift search is greedy (tercom's "
+        "heuristics decide the number); case-insensitive by default; with several references it divides by "
+        "their mean length."
+    ),
     range="[0, inf)",
     higher_is_better=False,
     reference="sacrebleu.metrics.TER (sacrebleu.corpus_ter)",
-    options=("case_sensitive: keep case (sacrebleu case_sensitive; default False lowercases)",
-             "references_layout: 'per_sentence' (seqlib's) or 'streams' (sacrebleu's transposed layout)"),
+    options=(
+        "case_sensitive: keep case (sacrebleu case_sensitive; default False lowercases)",
+        "references_layout: 'per_sentence' (seqlib's) or 'streams' (sacrebleu's transposed layout)",
+    ),
 )
-def ter(references, hypotheses, *, case_sensitive: bool = False, references_layout: str | None = None) -> float:
+def ter(
+    references,
+    hypotheses,
+    *,
+    case_sensitive: bool = False,
+    references_layout: str | None = None,
+) -> float:
     r"""Corpus TER (0-100 and beyond), sacrebleu's ``TER()`` with its defaults.
 
     :math:`\mathrm{TER}=100\cdot\sum_i e_i/\sum_i \bar r_i`, where :math:`e_i` is the fewest
@@ -232,9 +305,13 @@ def ter(references, hypotheses, *, case_sensitive: bool = False, references_layo
     >>> round(ter(["the cat sat on the mat"], ["on the mat the cat sat"]), 6)
     16.666667
     """
-    refs, hyps = corpus_references(references, hypotheses, "ter", references_layout)
+    refs, hyps = corpus_references(
+        references, hypotheses, "ter", references_layout
+    )
     if not isinstance(case_sensitive, bool):
-        raise ValueError(f"case_sensitive must be a bool, got {type(case_sensitive).__name__}: {case_sensitive!r}")
+        raise ValueError(
+            f"case_sensitive must be a bool, got {type(case_sensitive).__name__}: {case_sensitive!r}"
+        )
 
     def words(text: str) -> list[str]:
         text = text.rstrip()

@@ -7,6 +7,7 @@ stemmer serves both. Stemming is the slow part of ROUGE, hence the cache.
 >>> porter_stem("sitting"), porter_stem("cats")
 ('sit', 'cat')
 """
+
 from __future__ import annotations
 
 from functools import cache
@@ -16,7 +17,9 @@ __all__ = ["porter_stem"]
 
 @cache
 def _stemmer():
-    from nltk.stem.porter import PorterStemmer  # nltk is needed only for stemming
+    from nltk.stem.porter import (
+        PorterStemmer,
+    )  # nltk is needed only for stemming
 
     return PorterStemmer()  # NLTK_EXTENSIONS mode, as both references use
 

@@ -12,6 +12,7 @@ nats, lower is better), as scoringrules' ``logs_normal`` with ``negative=True``.
 NaN and infinity are refused everywhere (properscoring returns NaN for a NaN observation and
 skips NaN members; scoringrules propagates NaN): drop missing values before scoring.
 """
+
 from __future__ import annotations
 
 import math
@@ -24,7 +25,12 @@ from seqlib import validate
 from ._numbers import numbers
 from .registry import metric
 
-__all__ = ["crps_ensemble", "crps_gaussian", "gaussian_log_score", "energy_score"]
+__all__ = [
+    "crps_ensemble",
+    "crps_gaussian",
+    "gaussian_log_score",
+    "energy_score",
+]
 
 _TASK = "forecasting"
 
@@ -34,7 +40,9 @@ def _broadcast(arrays: dict[str, np.ndarray]) -> list[np.ndarray]:
         return list(np.broadcast_arrays(*arrays.values()))
     except ValueError:
         shapes = ", ".join(f"{k} {v.shape}" for k, v in arrays.items())
-        raise ValueError(f"{', '.join(arrays)} must broadcast to one shape, got {shapes}") from None
+        raise ValueError(
+            f"{', '.join(arrays)} must broadcast to one shape, got {shapes}"
+        ) from None
 
 
 def _out(x: np.ndarray):
@@ -103,11 +111,15 @@ def _weighted_crps_rows(y, x, w, order, out) -> bool:
     range="[0, inf)",
     higher_is_better=False,
     reference="properscoring.crps_ensemble; scoringrules.crps_ensemble(estimator='fair')",
-    options=("fair: divide the spread term by 2M(M-1), an unbiased estimate (scoringrules estimator='fair')",
-             "weights: probability weight of each member, normalised to sum 1 (properscoring weights)",
-             "axis: the ensemble-member axis of ensemble and weights (properscoring axis)"),
+    options=(
+        "fair: divide the spread term by 2M(M-1), an unbiased estimate (scoringrules estimator='fair')",
+        "weights: probability weight of each member, normalised to sum 1 (properscoring weights)",
+        "axis: the ensemble-member axis of ensemble and weights (properscoring axis)",
+    ),
 )
-def crps_ensemble(obs, ensemble, fair: bool = False, weights=None, axis: int = -1):
+def crps_ensemble(
+    obs, ensemble, fair: bool = False, weights=None, axis: int = -1
+):
     r"""CRPS of an ensemble forecast, one score per observation (lower is better).
 
     With members :math:`x_1..x_M` and weights :math:`w_i` (default :math:`1/M`; given weights
@@ -150,31 +162,51 @@ def crps_ensemble(obs, ensemble, fair: bool = False, weights=None, axis: int = -
     axis = validate.integer(axis, "axis")
     w = None if weights is None else numbers(weights, "weights")
     if w is not None and w.shape != x.shape:
-        raise ValueError(f"weights must have the shape of ensemble {x.shape}, got {w.shape}")
-    if x.shape == y.shape and x.ndim == y.ndim:  # one member per observation: a point forecast
+        raise ValueError(
+            f"weights must have the shape of ensemble {x.shape}, got {w.shape}"
+        )
+    if (
+        x.shape == y.shape and x.ndim == y.ndim
+    ):  # one member per observation: a point forecast
         if w is not None:
-            raise ValueError("weights need an ensemble (members on axis); ensemble has the shape of obs, "
-                             f"{x.shape}: a point forecast")
+            raise ValueError(
+                "weights need an ensemble (members on axis); ensemble has the shape of obs, "
+                f"{x.shape}: a point forecast"
+            )
         if fair:
-            raise ValueError("the fair CRPS needs at least 2 members, got a point forecast (ensemble shaped like obs)")
+            raise ValueError(
+                "the fair CRPS needs at least 2 members, got a point forecast (ensemble shaped like obs)"
+            )
         return _out(np.abs(y - x))
     if not -x.ndim <= axis < x.ndim:
-        raise ValueError(f"axis must index a dimension of ensemble (shape {x.shape}), got {axis}")
+        raise ValueError(
+            f"axis must index a dimension of ensemble (shape {x.shape}), got {axis}"
+        )
     x = np.moveaxis(x, axis, -1)  # (..., M)
     if x.shape[:-1] != y.shape:
-        raise ValueError(f"ensemble must have shape obs.shape + (M,) on axis {axis}, i.e. {y.shape} + (M,), "
-                         f"got {np.moveaxis(numbers(ensemble, 'ensemble'), axis, -1).shape}")
+        raise ValueError(
+            f"ensemble must have shape obs.shape + (M,) on axis {axis}, i.e. {y.shape} + (M,), "
+            f"got {np.moveaxis(numbers(ensemble, 'ensemble'), axis, -1).shape}"
+        )
     m = x.shape[-1]
     if fair and (m < 2 or w is not None):
-        raise ValueError(f"the fair CRPS needs at least 2 members and no weights, got {m} member(s)"
-                         f"{' and weights' if w is not None else ''}")
+        raise ValueError(
+            f"the fair CRPS needs at least 2 members and no weights, got {m} member(s)"
+            f"{' and weights' if w is not None else ''}"
+        )
     if w is None:
-        x = np.sort(x, axis=-1)  # (..., M) a sorted copy, so the in-place steps below are safe
+        x = np.sort(
+            x, axis=-1
+        )  # (..., M) a sorted copy, so the in-place steps below are safe
         rank_weight = 2.0 * np.arange(1, m + 1) - m - 1  # (M,) 2i - M - 1
-        half_pair_sum = np.einsum("...m,m->...", x, rank_weight)  # (...,) = 1/2 sum_ij |x_i - x_j|
+        half_pair_sum = np.einsum(
+            "...m,m->...", x, rank_weight
+        )  # (...,) = 1/2 sum_ij |x_i - x_j|
         x -= y[..., None]  # (..., M) x_i - y
         np.abs(x, out=x)  # (..., M) |x_i - y|
-        spread = half_pair_sum / (m * (m - 1) if fair else m * m)  # (...,)
+        spread = half_pair_sum / (
+            m * (m - 1) if fair else m * m
+        )  # (...,)
         return _out(np.einsum("...m->...", x) / m - spread)  # (...,)
     w = np.moveaxis(w, axis, -1)  # (..., M)
     kernel = _jit(_weighted_crps_rows)
@@ -185,13 +217,21 @@ def crps_ensemble(obs, ensemble, fair: bool = False, weights=None, axis: int = -
         if kernel(y.reshape(-1), rows, w.reshape(-1, m), order, out):
             return _out(out.reshape(y.shape))
     if np.any(w < 0):  # without numba, or to name a bad weight
-        raise ValueError(f"weights must be >= 0 (probabilities up to a factor), got {w.min()}")
+        raise ValueError(
+            f"weights must be >= 0 (probabilities up to a factor), got {w.min()}"
+        )
     total = w.sum(axis=-1, keepdims=True)  # (..., 1)
     if np.any(total == 0):
-        raise ValueError(f"weights must not all be 0 for an observation; {int((total == 0).sum())} observation(s) "
-                         "got weights summing to 0")
+        raise ValueError(
+            f"weights must not all be 0 for an observation; {int((total == 0).sum())} observation(s) "
+            "got weights summing to 0"
+        )
     shape = y.shape
-    x, w, y = x.reshape(-1, m), w.reshape(-1, m), y.reshape(-1)  # (N, M), (N, M), (N,)
+    x, w, y = (
+        x.reshape(-1, m),
+        w.reshape(-1, m),
+        y.reshape(-1),
+    )  # (N, M), (N, M), (N,)
     flat = np.argsort(x, axis=-1)  # (N, M) the sorting order of each row
     flat += (m * np.arange(len(x)))[:, None]  # as flat indices
     x = np.take(x.reshape(-1), flat)  # (N, M) sorted members
@@ -205,7 +245,9 @@ def crps_ensemble(obs, ensemble, fair: bool = False, weights=None, axis: int = -
     half_pair_sum = np.einsum("nm,nm,nm->n", w, x, balance)  # (N,)
     x -= y[:, None]  # (N, M) x_i - y
     np.abs(x, out=x)
-    return _out((np.einsum("nm,nm->n", w, x) - half_pair_sum).reshape(shape))
+    return _out(
+        (np.einsum("nm,nm->n", w, x) - half_pair_sum).reshape(shape)
+    )
 
 
 @metric(
@@ -229,15 +271,30 @@ def crps_gaussian(obs, mu, sigma):
     >>> round(crps_gaussian(1.7, 0.5, 2.0), 6)
     0.746312
     """
-    y, mu_, sd = (numbers(v, name) for v, name in ((obs, "obs"), (mu, "mu"), (sigma, "sigma")))
+    y, mu_, sd = (
+        numbers(v, name)
+        for v, name in ((obs, "obs"), (mu, "mu"), (sigma, "sigma"))
+    )
     if np.any(sd < 0):
-        raise ValueError(f"sigma must be >= 0 (a standard deviation), got {sd.min()}")
+        raise ValueError(
+            f"sigma must be >= 0 (a standard deviation), got {sd.min()}"
+        )
     y, mu_, sd = _broadcast({"obs": y, "mu": mu_, "sigma": sd})
     point = sd == 0
-    z = np.divide(y - mu_, sd, out=np.zeros_like(y), where=~point)  # standardised error
-    erf = torch.special.erf(torch.from_numpy(np.asarray(z / math.sqrt(2.0)))).numpy()  # 2 Phi(z) - 1
+    z = np.divide(
+        y - mu_, sd, out=np.zeros_like(y), where=~point
+    )  # standardised error
+    erf = torch.special.erf(
+        torch.from_numpy(np.asarray(z / math.sqrt(2.0)))
+    ).numpy()  # 2 Phi(z) - 1
     pdf = np.exp(-0.5 * z**2) / math.sqrt(2.0 * math.pi)  # phi(z)
-    return _out(np.where(point, np.abs(y - mu_), sd * (z * erf + 2.0 * pdf - 1.0 / math.sqrt(math.pi))))
+    return _out(
+        np.where(
+            point,
+            np.abs(y - mu_),
+            sd * (z * erf + 2.0 * pdf - 1.0 / math.sqrt(math.pi)),
+        )
+    )
 
 
 @metric(
@@ -268,9 +325,13 @@ def gaussian_log_score(target, mean, std):
     6.616353
     """
     named = {"target": target, "mean": mean, "std": std}
-    y, mu, sd = (numbers(v, name, finite=False) for name, v in named.items())  # finiteness: checked once, below
+    y, mu, sd = (
+        numbers(v, name, finite=False) for name, v in named.items()
+    )  # finiteness: checked once, below
     if np.any(sd <= 0):
-        raise ValueError(f"std must be > 0 (a standard deviation; the log density is undefined at 0), got {sd.min()}")
+        raise ValueError(
+            f"std must be > 0 (a standard deviation; the log density is undefined at 0), got {sd.min()}"
+        )
     y, mu, sd = _broadcast({"target": y, "mean": mu, "std": sd})
     score = np.asarray(np.subtract(y, mu))  # (...,)
     score /= sd  # standardised error z
@@ -278,11 +339,15 @@ def gaussian_log_score(target, mean, std):
     score *= 0.5
     score += np.log(sd)
     score += 0.5 * math.log(2.0 * math.pi)
-    if not np.isfinite(score).all():  # only a NaN or infinite input (or overflow) gets here: name it
+    if (
+        not np.isfinite(score).all()
+    ):  # only a NaN or infinite input (or overflow) gets here: name it
         for name in named:
             numbers(named[name], name)
-        raise ValueError(f"gaussian_log_score overflows: the standardised error is too large, got max |z| "
-                         f"{np.abs((y - mu) / sd).max():.3g}")
+        raise ValueError(
+            f"gaussian_log_score overflows: the standardised error is too large, got max |z| "
+            f"{np.abs((y - mu) / sd).max():.3g}"
+        )
     return _out(score)
 
 
@@ -295,7 +360,9 @@ def gaussian_log_score(target, mean, std):
     range="[0, inf)",
     higher_is_better=False,
     reference="scoringrules.es_ensemble",
-    options=("estimator: 'nrg' (all M^2 pairs, the default) or 'fair' (divide by M(M-1)) (scoringrules estimator)",),
+    options=(
+        "estimator: 'nrg' (all M^2 pairs, the default) or 'fair' (divide by M(M-1)) (scoringrules estimator)",
+    ),
 )
 def energy_score(target, ensemble, estimator: str = "nrg"):
     r"""Energy score of a multivariate ensemble, one score per observation (lower is better).
@@ -319,18 +386,33 @@ def energy_score(target, ensemble, estimator: str = "nrg"):
     estimator = validate.choice(estimator, "estimator", ("nrg", "fair"))
     y = numbers(target, "target")
     x = numbers(ensemble, "ensemble")
-    if y.ndim < 1 or x.ndim != y.ndim + 1 or x.shape[:-2] != y.shape[:-1] or x.shape[-1] != y.shape[-1]:
-        raise ValueError(f"ensemble must have shape target.shape[:-1] + (M, D) with D = target.shape[-1], "
-                         f"i.e. {y.shape[:-1]} + (M, {y.shape[-1] if y.ndim else '?'}), got target {y.shape}, "
-                         f"ensemble {x.shape}")
+    if (
+        y.ndim < 1
+        or x.ndim != y.ndim + 1
+        or x.shape[:-2] != y.shape[:-1]
+        or x.shape[-1] != y.shape[-1]
+    ):
+        raise ValueError(
+            f"ensemble must have shape target.shape[:-1] + (M, D) with D = target.shape[-1], "
+            f"i.e. {y.shape[:-1]} + (M, {y.shape[-1] if y.ndim else '?'}), got target {y.shape}, "
+            f"ensemble {x.shape}"
+        )
     m, d = x.shape[-2], x.shape[-1]
     if estimator == "fair" and m < 2:
-        raise ValueError(f"the fair energy score needs at least 2 members, got {m}")
+        raise ValueError(
+            f"the fair energy score needs at least 2 members, got {m}"
+        )
     flat_x = x.reshape(-1, m, d)  # (N, M, D)
     flat_y = y.reshape(-1, d)  # (N, D)
-    to_obs = np.sqrt(((flat_x - flat_y[:, None, :]) ** 2).sum(-1)).mean(-1)  # (N,) mean ||x_m - y||
-    pair_sum = np.zeros(len(flat_x))  # (N,) sum over m < k of ||x_m - x_k||
-    for k in range(1, m):  # compare each member with the one k places later: M - 1 vector steps
+    to_obs = np.sqrt(((flat_x - flat_y[:, None, :]) ** 2).sum(-1)).mean(
+        -1
+    )  # (N,) mean ||x_m - y||
+    pair_sum = np.zeros(
+        len(flat_x)
+    )  # (N,) sum over m < k of ||x_m - x_k||
+    for k in range(
+        1, m
+    ):  # compare each member with the one k places later: M - 1 vector steps
         diff = flat_x[:, k:, :] - flat_x[:, :-k, :]  # (N, M - k, D)
         np.square(diff, out=diff)
         pair_sum += np.sqrt(diff.sum(-1)).sum(-1)  # (N,)

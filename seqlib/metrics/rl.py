@@ -11,6 +11,7 @@ the formulas, computed with NumPy and ``torch.distributions``. Convention traps:
   and the steps to reach a threshold (Taylor & Stone 2009, "total reward" and "time to
   threshold") can rank two learners differently; report the curve.
 """
+
 from __future__ import annotations
 
 import math
@@ -26,8 +27,15 @@ from .probabilistic import _jit
 from .registry import metric
 from .stats import CountStats
 
-__all__ = ["average_return", "discounted_return", "discounted_returns", "success_rate", "policy_entropy",
-           "sample_efficiency", "SampleEfficiency"]
+__all__ = [
+    "average_return",
+    "discounted_return",
+    "discounted_returns",
+    "success_rate",
+    "policy_entropy",
+    "sample_efficiency",
+    "SampleEfficiency",
+]
 
 
 def _check_gamma(gamma: float) -> float:
@@ -62,7 +70,9 @@ def discounted_returns(rewards: Any, gamma: float = 1.0) -> np.ndarray:
     range="(-inf, inf)",
     higher_is_better=True,
     reference="the definition, summed in a Python loop (Sutton & Barto 2018, eq. 3.8)",
-    options=("gamma: the discount factor in [0, 1]; 1 gives the undiscounted return (required: say which)",),
+    options=(
+        "gamma: the discount factor in [0, 1]; 1 gives the undiscounted return (required: say which)",
+    ),
 )
 def discounted_return(rewards: Any, gamma: float) -> float:
     r"""Discounted return of one episode, :math:`G = \sum_{t=0}^{T-1} \gamma^t r_t`.
@@ -83,7 +93,9 @@ def discounted_return(rewards: Any, gamma: float) -> float:
     powers = np.full(len(r), gamma)  # (T,)
     if len(r):
         powers[0] = 1.0
-    np.cumprod(powers, out=powers)  # (T,) gamma^t, multiplied up as the definition's loop does
+    np.cumprod(
+        powers, out=powers
+    )  # (T,) gamma^t, multiplied up as the definition's loop does
     return float(np.einsum("t,t->", powers, r))  # einsum: no BLAS call
 
 
@@ -111,11 +123,19 @@ def average_return(episodes: Any, gamma: float = 1.0) -> float:
     gamma = _check_gamma(gamma)
     if hasattr(episodes, "detach"):
         episodes = episodes.detach().cpu().numpy()
-    if episodes is None or isinstance(episodes, (str, bytes)) or not hasattr(episodes, "__iter__"):
-        raise ValueError(f"episodes must be a list of per-episode reward sequences, got {type(episodes).__name__}")
+    if (
+        episodes is None
+        or isinstance(episodes, (str, bytes))
+        or not hasattr(episodes, "__iter__")
+    ):
+        raise ValueError(
+            f"episodes must be a list of per-episode reward sequences, got {type(episodes).__name__}"
+        )
     episodes = list(episodes)
     if not episodes:
-        raise ValueError("episodes is empty; pass at least one episode's rewards")
+        raise ValueError(
+            "episodes is empty; pass at least one episode's rewards"
+        )
     returns = []
     for k, ep in enumerate(episodes):
         r = numbers(ep, f"episodes[{k}]", ndim=1)  # (T,)
@@ -141,8 +161,12 @@ def success_rate(flags: Any) -> float:
     """
     arr = validate.array(flags, "flags", dtype=None, ndim=1)
     if arr.dtype != bool:
-        if not np.issubdtype(arr.dtype, np.number) or not np.all(np.isin(arr, (0, 1))):
-            raise ValueError(f"flags must be booleans (or 0/1), one per episode, got {arr[:3].tolist()}")
+        if not np.issubdtype(arr.dtype, np.number) or not np.all(
+            np.isin(arr, (0, 1))
+        ):
+            raise ValueError(
+                f"flags must be booleans (or 0/1), one per episode, got {arr[:3].tolist()}"
+            )
     return CountStats(int(np.sum(arr.astype(np.int64))), arr.size).score()
 
 
@@ -167,17 +191,27 @@ def policy_entropy(logits: Any) -> torch.Tensor | float:
     >>> policy_entropy(torch.tensor([[2.0, 1.0, 0.1], [0.0, 0.0, 0.0]]))
     tensor([0.8467, 1.0986], dtype=torch.float64)
     """
-    z = logits.detach() if isinstance(logits, torch.Tensor) else torch.as_tensor(np.asarray(logits, dtype=np.float64))
+    z = (
+        logits.detach()
+        if isinstance(logits, torch.Tensor)
+        else torch.as_tensor(np.asarray(logits, dtype=np.float64))
+    )
     if z.dim() not in (1, 2) or z.shape[-1] == 0:
-        raise ValueError(f"logits must be (A,) or (B, A) with A >= 1, got shape {tuple(z.shape)}")
+        raise ValueError(
+            f"logits must be (A,) or (B, A) with A >= 1, got shape {tuple(z.shape)}"
+        )
     z = z.double()  # (B, A) or (A,)
     if torch.isnan(z).any() or torch.isposinf(z).any():
         raise ValueError("logits contain NaN or +inf")
     if not torch.isfinite(z).any(dim=-1).all():
-        raise ValueError("every row of logits needs at least one finite entry (some action must be possible)")
+        raise ValueError(
+            "every row of logits needs at least one finite entry (some action must be possible)"
+        )
     log_p = torch.log_softmax(z, dim=-1)  # (B, A)
     p = log_p.exp()  # (B, A)
-    h = -torch.where(p > 0, p * log_p, torch.zeros((), dtype=torch.float64)).sum(dim=-1)  # (B,)
+    h = -torch.where(
+        p > 0, p * log_p, torch.zeros((), dtype=torch.float64)
+    ).sum(dim=-1)  # (B,)
     return float(h) if h.dim() == 0 else h
 
 
@@ -220,16 +254,25 @@ class SampleEfficiency(NamedTuple):
     formula=r"\frac{1}{s_K-s_1}\int_{s_1}^{s_K}\frac{c(s)-\mathrm{low}}{\mathrm{high}-\mathrm{low}}\,ds,\ \ \min\{s_k: c_k\ge\tau\}",
     meaning="How fast an agent learns: the normalised area under its learning curve, and the steps it needs to reach a threshold.",
     use_when="Comparing learners by data efficiency, on the same budget of environment steps and the same evaluation.",
-    hides=("Depends on the budget (where the curve is cut), the normalisation and the threshold; a noisy curve "
-           "crosses a threshold early by luck (average seeds first); the two summaries can disagree."),
+    hides=(
+        "Depends on the budget (where the curve is cut), the normalisation and the threshold; a noisy curve "
+        "crosses a threshold early by luck (average seeds first); the two summaries can disagree."
+    ),
     range="normalized_auc: [0, 1] with low/high; steps_to_threshold: [steps[0], inf]",
     higher_is_better=True,
     reference="numpy: np.trapezoid for the area, the first crossing for the threshold (Taylor & Stone 2009)",
-    options=("threshold: the score to reach for steps_to_threshold (None: not computed, nan)",
-             "low, high: the scores mapped to 0 and 1 (random and expert, or the return range) for the area"),
+    options=(
+        "threshold: the score to reach for steps_to_threshold (None: not computed, nan)",
+        "low, high: the scores mapped to 0 and 1 (random and expert, or the return range) for the area",
+    ),
 )
-def sample_efficiency(steps: Any, scores: Any, threshold: float | None = None, low: float | None = None,
-                      high: float | None = None) -> SampleEfficiency:
+def sample_efficiency(
+    steps: Any,
+    scores: Any,
+    threshold: float | None = None,
+    low: float | None = None,
+    high: float | None = None,
+) -> SampleEfficiency:
     r"""Sample efficiency of one learning curve: normalised area under it, and steps to a threshold.
 
     The curve is the evaluation score :math:`c_k` (e.g. mean return, success rate) after
@@ -264,12 +307,15 @@ def sample_efficiency(steps: Any, scores: Any, threshold: float | None = None, l
         if np.any(ds <= 0):
             raise ValueError(
                 f"steps must increase strictly, got {s[1:][ds <= 0][0]} "
-                "after a step >= it")
+                "after a step >= it"
+            )
     tau = validate.real(threshold, "threshold", optional=True)
     lo = validate.real(low, "low", optional=True)
     hi = validate.real(high, "high", optional=True)
     if (lo is None) != (hi is None):
-        raise ValueError(f"low and high go together (both None, or both numbers), got low={low!r}, high={high!r}")
+        raise ValueError(
+            f"low and high go together (both None, or both numbers), got low={low!r}, high={high!r}"
+        )
     if lo is not None and not lo < hi:
         raise ValueError(f"low must be < high, got low={lo}, high={hi}")
     height = c if lo is None else (c - lo) / (hi - lo)  # (K,)

@@ -31,6 +31,7 @@ as seqeval reads them (seqeval 1.2.2 is the reference):
 
 Spans are ``(type, start, end)`` with ``end`` exclusive: ``tags[start:end]`` are the span's tags.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -46,64 +47,148 @@ _ALL = "IOBESLU"
 # "d" different type, "a" any. A token *starts* a span, is *inside* the open span, or the
 # previous token *ends* one, if any pattern of that kind matches (prev, current).
 _PATTERNS = {
-    "IOB1": ("IOB",
-             [("O", "I", "a"), ("I", "I", "d"), ("B", "I", "a"), ("I", "B", "s"), ("B", "B", "s")],
-             [("B", "I", "s"), ("I", "I", "s")],
-             [("I", "I", "d"), ("I", "O", "a"), ("I", "B", "a"), ("B", "O", "a"), ("B", "I", "d"), ("B", "B", "s")]),
-    "IOB2": ("IOB",
-             [(_ALL, "B", "a")],
-             [("B", "I", "s"), ("I", "I", "s")],
-             [("I", "O", "a"), ("I", "I", "d"), ("I", "B", "a"), ("B", "O", "a"), ("B", "I", "d"), ("B", "B", "a")]),
-    "IOE1": ("IOE",
-             [("O", "I", "a"), ("I", "I", "d"), ("E", "I", "a"), ("E", "E", "s")],
-             [("I", "I", "s"), ("I", "E", "s")],
-             [("I", "I", "d"), ("I", "O", "a"), ("I", "E", "d"), ("E", "I", "s"), ("E", "E", "s")]),
-    "IOE2": ("IOE",
-             [("O", "I", "a"), ("O", "E", "a"), ("E", "I", "a"), ("E", "E", "a"), ("I", "I", "d"), ("I", "E", "d")],
-             [("I", "E", "s"), ("I", "I", "s")],
-             [("E", _ALL, "a")]),
-    "IOBES": ("IOBES",
-              [(_ALL, "B", "a"), (_ALL, "S", "a")],
-              [("B", "I", "s"), ("B", "E", "s"), ("I", "I", "s"), ("I", "E", "s")],
-              [("S", _ALL, "a"), ("E", _ALL, "a")]),
-    "BILOU": ("BILOU",
-              [(_ALL, "B", "a"), (_ALL, "U", "a")],
-              [("B", "I", "s"), ("B", "L", "s"), ("I", "I", "s"), ("I", "L", "s")],
-              [("U", _ALL, "a"), ("L", _ALL, "a")]),
+    "IOB1": (
+        "IOB",
+        [
+            ("O", "I", "a"),
+            ("I", "I", "d"),
+            ("B", "I", "a"),
+            ("I", "B", "s"),
+            ("B", "B", "s"),
+        ],
+        [("B", "I", "s"), ("I", "I", "s")],
+        [
+            ("I", "I", "d"),
+            ("I", "O", "a"),
+            ("I", "B", "a"),
+            ("B", "O", "a"),
+            ("B", "I", "d"),
+            ("B", "B", "s"),
+        ],
+    ),
+    "IOB2": (
+        "IOB",
+        [(_ALL, "B", "a")],
+        [("B", "I", "s"), ("I", "I", "s")],
+        [
+            ("I", "O", "a"),
+            ("I", "I", "d"),
+            ("I", "B", "a"),
+            ("B", "O", "a"),
+            ("B", "I", "d"),
+            ("B", "B", "a"),
+        ],
+    ),
+    "IOE1": (
+        "IOE",
+        [
+            ("O", "I", "a"),
+            ("I", "I", "d"),
+            ("E", "I", "a"),
+            ("E", "E", "s"),
+        ],
+        [("I", "I", "s"), ("I", "E", "s")],
+        [
+            ("I", "I", "d"),
+            ("I", "O", "a"),
+            ("I", "E", "d"),
+            ("E", "I", "s"),
+            ("E", "E", "s"),
+        ],
+    ),
+    "IOE2": (
+        "IOE",
+        [
+            ("O", "I", "a"),
+            ("O", "E", "a"),
+            ("E", "I", "a"),
+            ("E", "E", "a"),
+            ("I", "I", "d"),
+            ("I", "E", "d"),
+        ],
+        [("I", "E", "s"), ("I", "I", "s")],
+        [("E", _ALL, "a")],
+    ),
+    "IOBES": (
+        "IOBES",
+        [(_ALL, "B", "a"), (_ALL, "S", "a")],
+        [
+            ("B", "I", "s"),
+            ("B", "E", "s"),
+            ("I", "I", "s"),
+            ("I", "E", "s"),
+        ],
+        [("S", _ALL, "a"), ("E", _ALL, "a")],
+    ),
+    "BILOU": (
+        "BILOU",
+        [(_ALL, "B", "a"), (_ALL, "U", "a")],
+        [
+            ("B", "I", "s"),
+            ("B", "L", "s"),
+            ("I", "I", "s"),
+            ("I", "L", "s"),
+        ],
+        [("U", _ALL, "a"), ("L", _ALL, "a")],
+    ),
 }
 
 
 def _table(patterns) -> frozenset:
     """The (prev prefix, current prefix, same type) triples that match any of ``patterns``."""
-    return frozenset((p, c, same) for prevs, currents, cond in patterns for p in prevs for c in currents
-                     for same in (True, False) if cond == "a" or (cond == "s") == same)
+    return frozenset(
+        (p, c, same)
+        for prevs, currents, cond in patterns
+        for p in prevs
+        for c in currents
+        for same in (True, False)
+        if cond == "a" or (cond == "s") == same
+    )
 
 
 #: scheme name -> (allowed prefixes, start triples, inside triples, end triples)
-SCHEMES = {name: (allowed, _table(start), _table(inside), _table(end))
-           for name, (allowed, start, inside, end) in _PATTERNS.items()}
+SCHEMES = {
+    name: (allowed, _table(start), _table(inside), _table(end))
+    for name, (allowed, start, inside, end) in _PATTERNS.items()
+}
 
 
 def scheme_name(scheme: Any, name: str = "scheme") -> str:
     """``scheme`` as one of :data:`SCHEMES`' names; a seqeval scheme class (``seqeval.scheme.IOBES``) works too."""
     label = getattr(scheme, "__name__", scheme)
     if not isinstance(label, str) or label.upper() not in SCHEMES:
-        raise ValueError(f"{name} must be one of {tuple(SCHEMES)} (or None), got {scheme!r}")
+        raise ValueError(
+            f"{name} must be one of {tuple(SCHEMES)} (or None), got {scheme!r}"
+        )
     return label.upper()
 
 
 def _parse(tag: Any, suffix: bool, where: str) -> tuple[str, str]:
     """Split one tag into (prefix, type): 'B-PER' -> ('B', 'PER'), 'O' -> ('O', '_'), 'B' -> ('B', '_')."""
     if not isinstance(tag, str):
-        raise TypeError(f"{where} must be a tag string such as 'B-PER' or 'O', got {type(tag).__name__} {tag!r}")
+        raise TypeError(
+            f"{where} must be a tag string such as 'B-PER' or 'O', got {type(tag).__name__} {tag!r}"
+        )
     if len(tag) == 1 and tag in _ALL:
         return tag, "_"
-    prefix, dash, kind = (tag[-1:], tag[-2:-1], tag[:-2]) if suffix else (tag[:1], tag[1:2], tag[2:])
-    if prefix and prefix in _ALL and prefix != "O" and dash == "-" and kind:
+    prefix, dash, kind = (
+        (tag[-1:], tag[-2:-1], tag[:-2])
+        if suffix
+        else (tag[:1], tag[1:2], tag[2:])
+    )
+    if (
+        prefix
+        and prefix in _ALL
+        and prefix != "O"
+        and dash == "-"
+        and kind
+    ):
         return prefix, kind
     form = "'PER-B' (suffix=True)" if suffix else "'B-PER'"
-    raise ValueError(f"{where} is {tag!r}, not a tag: expected 'O', a prefix among {tuple(_ALL)} "
-                     f"followed by '-' and a type, as {form}, or a bare prefix")
+    raise ValueError(
+        f"{where} is {tag!r}, not a tag: expected 'O', a prefix among {tuple(_ALL)} "
+        f"followed by '-' and a type, as {form}, or a bare prefix"
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -117,9 +202,17 @@ def _default_rules() -> tuple[frozenset, frozenset]:
     for prev in _ALL:
         for tag in _ALL:
             for same in (True, False):
-                if prev in "ES" or (prev in "BI" and tag in "BSO") or (prev != "O" and not same):
+                if (
+                    prev in "ES"
+                    or (prev in "BI" and tag in "BSO")
+                    or (prev != "O" and not same)
+                ):
                     ends.add((prev, tag, same))
-                if tag in "BS" or (tag in "EI" and prev in "ESO") or (tag != "O" and not same):
+                if (
+                    tag in "BS"
+                    or (tag in "EI" and prev in "ESO")
+                    or (tag != "O" and not same)
+                ):
                     starts.add((prev, tag, same))
     return frozenset(ends), frozenset(starts)
 
@@ -127,7 +220,9 @@ def _default_rules() -> tuple[frozenset, frozenset]:
 _ENDS, _STARTS = _default_rules()
 
 
-def _default_spans(parsed: list[tuple[str, str]]) -> list[tuple[str, int, int]]:
+def _default_spans(
+    parsed: list[tuple[str, str]],
+) -> list[tuple[str, int, int]]:
     """seqeval's default (conlleval) reading: a span ends / starts between consecutive tags by the rules above."""
     found, begin = [], 0
     prev, prev_kind = "O", ""
@@ -141,7 +236,9 @@ def _default_spans(parsed: list[tuple[str, str]]) -> list[tuple[str, int, int]]:
     return found
 
 
-def _strict_spans(parsed: list[tuple[str, str]], scheme: str) -> list[tuple[str, int, int]]:
+def _strict_spans(
+    parsed: list[tuple[str, str]], scheme: str
+) -> list[tuple[str, int, int]]:
     """seqeval's strict reading (``seqeval.scheme.Tokens.entities``) with the scheme's tables."""
     _, start, inside, end = SCHEMES[scheme]
     tokens = parsed + [("O", "_")]
@@ -150,7 +247,11 @@ def _strict_spans(parsed: list[tuple[str, str]], scheme: str) -> list[tuple[str,
         tag, kind = tokens[i]
         if (prev[0], tag, prev[1] == kind) in start:
             j, last = i + 1, tokens[i]
-            while (last[0], tokens[j][0], last[1] == tokens[j][1]) in inside:  # the final O is never inside
+            while (
+                last[0],
+                tokens[j][0],
+                last[1] == tokens[j][1],
+            ) in inside:  # the final O is never inside
                 last, j = tokens[j], j + 1
             if (last[0], tokens[j][0], last[1] == tokens[j][1]) in end:
                 found.append((kind, i, j))
@@ -161,42 +262,65 @@ def _strict_spans(parsed: list[tuple[str, str]], scheme: str) -> list[tuple[str,
     return found
 
 
-def read_spans(tags: Sequence, mode: str, scheme: str | None, suffix: bool, where: str) -> list[tuple[str, int, int]]:
+def read_spans(
+    tags: Sequence,
+    mode: str,
+    scheme: str | None,
+    suffix: bool,
+    where: str,
+) -> list[tuple[str, int, int]]:
     """:func:`spans` without the option checks (the callers check them once); ``where`` names the sequence."""
     try:
         parsed = [_parse_cached(tag, suffix) for tag in tags]
     except (TypeError, ValueError):  # parse again, naming the position
-        parsed = [_parse(tag, suffix, f"{where}[{i}]") for i, tag in enumerate(tags)]
+        parsed = [
+            _parse(tag, suffix, f"{where}[{i}]")
+            for i, tag in enumerate(tags)
+        ]
     if mode == "default":
         for i, (prefix, _) in enumerate(parsed):
             if prefix in "LU":
-                raise ValueError(f"{where}[{i}] is {tags[i]!r}: the default mode reads B/I/E/S/O prefixes only "
-                                 "(as conlleval); read BILOU tags with mode='strict', scheme='BILOU'")
+                raise ValueError(
+                    f"{where}[{i}] is {tags[i]!r}: the default mode reads B/I/E/S/O prefixes only "
+                    "(as conlleval); read BILOU tags with mode='strict', scheme='BILOU'"
+                )
         return _default_spans(parsed)
     allowed = SCHEMES[scheme][0]
     for i, (prefix, _) in enumerate(parsed):
         if prefix not in allowed:
-            raise ValueError(f"{where}[{i}] is {tags[i]!r}, which the {scheme} scheme does not use "
-                             f"(its prefixes are {', '.join(allowed)}); pass the scheme the tags are in")
+            raise ValueError(
+                f"{where}[{i}] is {tags[i]!r}, which the {scheme} scheme does not use "
+                f"(its prefixes are {', '.join(allowed)}); pass the scheme the tags are in"
+            )
     return _strict_spans(parsed, scheme)
 
 
 def check_options(mode: Any, scheme: Any, suffix: Any) -> str | None:
     """Check ``mode``, ``scheme`` and ``suffix``; return the scheme's name (IOB2 for strict mode without one)."""
     if mode not in ("default", "strict"):
-        raise ValueError(f"mode must be 'default' or 'strict', got {mode!r}")
+        raise ValueError(
+            f"mode must be 'default' or 'strict', got {mode!r}"
+        )
     if not isinstance(suffix, bool):
-        raise TypeError(f"suffix must be a bool, got {type(suffix).__name__} {suffix!r}")
+        raise TypeError(
+            f"suffix must be a bool, got {type(suffix).__name__} {suffix!r}"
+        )
     if mode == "default":
         if scheme is not None:
-            raise ValueError(f"scheme={scheme!r} applies only with mode='strict'; the default mode reads every "
-                             "scheme's B/I/E/S prefixes leniently (seqeval ignores scheme there, silently)")
+            raise ValueError(
+                f"scheme={scheme!r} applies only with mode='strict'; the default mode reads every "
+                "scheme's B/I/E/S prefixes leniently (seqeval ignores scheme there, silently)"
+            )
         return None
     return "IOB2" if scheme is None else scheme_name(scheme)
 
 
-def spans(tags: Sequence[str], mode: str = "default", scheme: str | None = None,
-          suffix: bool = False) -> list[tuple[str, int, int]]:
+def spans(
+    tags: Sequence[str],
+    mode: str = "default",
+    scheme: str | None = None,
+    suffix: bool = False,
+) -> list[tuple[str, int, int]]:
     """The labelled spans ``(type, start, end)`` encoded by one tag sequence, end exclusive.
 
     ``mode="default"`` reads tags as conlleval and seqeval's default do: a span starts at ``B-X``
@@ -218,7 +342,9 @@ def spans(tags: Sequence[str], mode: str = "default", scheme: str | None = None,
     [('PER', 0, 2), ('LOC', 2, 3)]
     """
     scheme = check_options(mode, scheme, suffix)
-    return read_spans(sequence(tags, "tags"), mode, scheme, suffix, "tags")
+    return read_spans(
+        sequence(tags, "tags"), mode, scheme, suffix, "tags"
+    )
 
 
 def _prefix_sets(*words: str) -> frozenset:
@@ -230,15 +356,40 @@ def _prefix_sets(*words: str) -> frozenset:
 _DETECT = (
     ("IOB2", _prefix_sets("IOB", "IB", "BO", "B")),
     ("IOE2", _prefix_sets("IOE", "IE", "EO", "E")),
-    ("IOBES", _prefix_sets("IOBES", "IBES", "IOBE", "OBES", "IBE", "BES",
-                           "OBE", "BE", "S")),
-    ("BILOU", _prefix_sets("IOBLU", "IBLU", "IOBL", "OBLU", "IBL", "BLU",
-                           "OBL", "BL", "U")),
+    (
+        "IOBES",
+        _prefix_sets(
+            "IOBES",
+            "IBES",
+            "IOBE",
+            "OBES",
+            "IBE",
+            "BES",
+            "OBE",
+            "BE",
+            "S",
+        ),
+    ),
+    (
+        "BILOU",
+        _prefix_sets(
+            "IOBLU",
+            "IBLU",
+            "IOBL",
+            "OBLU",
+            "IBL",
+            "BLU",
+            "OBL",
+            "BL",
+            "U",
+        ),
+    ),
 )
 
 
-def detect_scheme(tag_seqs: Any, suffix: bool = False,
-                  name: str = "target_tags") -> str:
+def detect_scheme(
+    tag_seqs: Any, suffix: bool = False, name: str = "target_tags"
+) -> str:
     """The scheme seqeval's ``auto_detect`` finds in ``tag_seqs``.
 
     seqeval's ``classification_report(mode='strict')`` without a scheme
@@ -252,37 +403,58 @@ def detect_scheme(tag_seqs: Any, suffix: bool = False,
     prefixes = set()
     for k, tags in enumerate(sequence(tag_seqs, name)):
         tags = sequence(tags, f"{name}[{k}]")
-        prefixes.update(_parse(tag, suffix, f"{name}[{k}][{i}]")[0]
-                        for i, tag in enumerate(tags))
+        prefixes.update(
+            _parse(tag, suffix, f"{name}[{k}][{i}]")[0]
+            for i, tag in enumerate(tags)
+        )
     for scheme, allowed in _DETECT:
         if frozenset(prefixes) in allowed:
             return scheme
     raise ValueError(
         f"{name} uses the prefixes {sorted(prefixes)}, from which "
         "seqeval's auto-detection finds no scheme (IOB2, IOE2, IOBES "
-        "or BILOU); pass scheme=")
+        "or BILOU); pass scheme="
+    )
 
 
 def sequence(x: Any, name: str) -> list:
     """One sequence (list, tuple, ndarray, tensor) as a list; a string or a non-sequence raises ``TypeError``."""
-    if isinstance(x, (str, bytes)) or not hasattr(x, "__len__") or not hasattr(x, "__iter__"):
-        raise TypeError(f"{name} must be a sequence (a list of tags or tokens), got {type(x).__name__} {x!r:.40}")
+    if (
+        isinstance(x, (str, bytes))
+        or not hasattr(x, "__len__")
+        or not hasattr(x, "__iter__")
+    ):
+        raise TypeError(
+            f"{name} must be a sequence (a list of tags or tokens), got {type(x).__name__} {x!r:.40}"
+        )
     return validate.items(x)
 
 
-def paired_sequences(target: Any, pred: Any, target_name: str, pred_name: str) -> list[tuple[list, list]]:
+def paired_sequences(
+    target: Any, pred: Any, target_name: str, pred_name: str
+) -> list[tuple[list, list]]:
     """Check two collections of aligned sequences (tags or tokens): as many, each pair as long, not empty.
 
     Messages name the caller's parameters (``target_name``, ``pred_name``).
     """
-    targets, preds = sequence(target, target_name), sequence(pred, pred_name)
+    targets, preds = (
+        sequence(target, target_name),
+        sequence(pred, pred_name),
+    )
     validate.same_length(targets, preds, target_name, pred_name)
     if not targets:
-        raise ValueError(f"{target_name} is empty; a metric needs at least one sequence")
+        raise ValueError(
+            f"{target_name} is empty; a metric needs at least one sequence"
+        )
     pairs = []
     for k, (t, p) in enumerate(zip(targets, preds, strict=True)):
-        t, p = sequence(t, f"{target_name}[{k}]"), sequence(p, f"{pred_name}[{k}]")
+        t, p = (
+            sequence(t, f"{target_name}[{k}]"),
+            sequence(p, f"{pred_name}[{k}]"),
+        )
         if len(t) != len(p):
-            raise ValueError(f"sequence {k}: {target_name}[{k}] has {len(t)} tokens but {pred_name}[{k}] has {len(p)}")
+            raise ValueError(
+                f"sequence {k}: {target_name}[{k}] has {len(t)} tokens but {pred_name}[{k}] has {len(p)}"
+            )
         pairs.append((t, p))
     return pairs

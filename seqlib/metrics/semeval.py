@@ -30,6 +30,7 @@ With POS = COR + INC + PAR + MIS true spans and ACT = COR + INC + PAR + SPU pred
 where PAR is always 0). A 0/0 precision or recall is 0, as in nervaluate. Counts are summed over
 sentences; per type (``by_type=True``) each type is scored on its own spans only.
 """
+
 from __future__ import annotations
 
 from typing import Any, Sequence
@@ -48,15 +49,22 @@ _COUNTS = ("correct", "incorrect", "partial", "missed", "spurious")
 def _overlaps(pred: tuple, true: tuple, min_overlap: float) -> bool:
     """nervaluate's test: the overlap covers >= min_overlap % of the true span (ends exclusive here)."""
     overlap = min(pred[2], true[2]) - max(pred[1], true[1])
-    return overlap > 0 and overlap / (true[2] - true[1]) * 100.0 >= min_overlap
+    return (
+        overlap > 0
+        and overlap / (true[2] - true[1]) * 100.0 >= min_overlap
+    )
 
 
-def _match(true: list, pred: list, schema: str, min_overlap: float) -> list[int]:
+def _match(
+    true: list, pred: list, schema: str, min_overlap: float
+) -> list[int]:
     """COR, INC, PAR, MIS, SPU of one sentence's spans ``(type, start, end)`` under one schema."""
     cor = inc = par = spu = 0
     matched: set[int] = set()
     for p in pred:
-        hit = near = None  # index of the true span matched exactly / only by overlap
+        hit = near = (
+            None  # index of the true span matched exactly / only by overlap
+        )
         best = None  # ent_type: boundary distance of the best same-type overlap so far
         for k, t in enumerate(true):
             if k in matched:
@@ -87,7 +95,9 @@ def _match(true: list, pred: list, schema: str, min_overlap: float) -> list[int]
             cor += 1
             matched.add(hit)
         elif near is not None:
-            par, inc = (par + 1, inc) if schema == "partial" else (par, inc + 1)
+            par, inc = (
+                (par + 1, inc) if schema == "partial" else (par, inc + 1)
+            )
             matched.add(near)
         else:
             spu += 1
@@ -100,9 +110,19 @@ def _row(counts: list[int], schema: str) -> dict[str, float]:
     credit = cor + 0.5 * par if schema in ("partial", "ent_type") else cor
     precision = credit / actual if actual else 0.0
     recall = credit / possible if possible else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {**dict(zip(_COUNTS, counts)), "possible": possible, "actual": actual,
-            "precision": precision, "recall": recall, "f1": f1}
+    f1 = (
+        2 * precision * recall / (precision + recall)
+        if precision + recall
+        else 0.0
+    )
+    return {
+        **dict(zip(_COUNTS, counts)),
+        "possible": possible,
+        "actual": actual,
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+    }
 
 
 class SpanScores(dict):
@@ -110,12 +130,28 @@ class SpanScores(dict):
     (or ``{type: {schema: ...}}``); prints as a table."""
 
     def __str__(self) -> str:
-        if self and all(isinstance(v, dict) and "f1" not in v for v in self.values()):  # by type
-            return "\n".join(f"{kind}:\n{SpanScores(table)}" for kind, table in self.items())
-        head = f"{'':9}" + "".join(f"{h:>6}" for h in ("COR", "INC", "PAR", "MIS", "SPU")) + "      P      R     F1"
-        lines = [head] + [f"{schema:9}" + "".join(f"{row[c]:>6}" for c in _COUNTS)
-                          + "".join(f"{row[m]:>7.3f}" for m in ("precision", "recall", "f1"))
-                          for schema, row in self.items()]
+        if self and all(
+            isinstance(v, dict) and "f1" not in v for v in self.values()
+        ):  # by type
+            return "\n".join(
+                f"{kind}:\n{SpanScores(table)}"
+                for kind, table in self.items()
+            )
+        head = (
+            f"{'':9}"
+            + "".join(
+                f"{h:>6}" for h in ("COR", "INC", "PAR", "MIS", "SPU")
+            )
+            + "      P      R     F1"
+        )
+        lines = [head] + [
+            f"{schema:9}"
+            + "".join(f"{row[c]:>6}" for c in _COUNTS)
+            + "".join(
+                f"{row[m]:>7.3f}" for m in ("precision", "recall", "f1")
+            )
+            for schema, row in self.items()
+        ]
         return "\n".join(lines) + "\n"
 
 
@@ -128,14 +164,24 @@ class SpanScores(dict):
     range="[0, 1] (each F1)",
     higher_is_better=True,
     reference="nervaluate.Evaluator (SemEval-2013 task 9.1)",
-    options=("mode, scheme, suffix: how tags are read, as span_f1 (the list loader reads IOB tags as mode='default')",
-             "types: entity types to score, others ignored (nervaluate tags)",
-             "min_overlap_percentage: least overlap, in % of the true span, that counts (nervaluate min_overlap_percentage)",
-             "by_type: one table per entity type (nervaluate 'entities')"),
+    options=(
+        "mode, scheme, suffix: how tags are read, as span_f1 (the list loader reads IOB tags as mode='default')",
+        "types: entity types to score, others ignored (nervaluate tags)",
+        "min_overlap_percentage: least overlap, in % of the true span, that counts (nervaluate min_overlap_percentage)",
+        "by_type: one table per entity type (nervaluate 'entities')",
+    ),
 )
-def span_scores(target_tags: Any, pred_tags: Any, mode: str = "default", *, scheme: str | None = None,
-                suffix: bool = False, types: Sequence[str] | None = None, min_overlap_percentage: float = 1.0,
-                by_type: bool = False) -> SpanScores:
+def span_scores(
+    target_tags: Any,
+    pred_tags: Any,
+    mode: str = "default",
+    *,
+    scheme: str | None = None,
+    suffix: bool = False,
+    types: Sequence[str] | None = None,
+    min_overlap_percentage: float = 1.0,
+    by_type: bool = False,
+) -> SpanScores:
     """The SemEval-2013 table: COR/INC/PAR/MIS/SPU counts, P, R and F1 under the four schemas.
 
     Tags are read into spans as by :func:`~seqlib.metrics.span_metrics.span_f1` (``mode``,
@@ -160,28 +206,75 @@ def span_scores(target_tags: Any, pred_tags: Any, mode: str = "default", *, sche
     <BLANKLINE>
     """
     scheme = check_options(mode, scheme, suffix)
-    min_overlap = validate.real(min_overlap_percentage, "min_overlap_percentage", low=1.0, high=100.0)
+    min_overlap = validate.real(
+        min_overlap_percentage,
+        "min_overlap_percentage",
+        low=1.0,
+        high=100.0,
+    )
     if not isinstance(by_type, bool):
-        raise TypeError(f"by_type must be a bool, got {type(by_type).__name__} {by_type!r}")
+        raise TypeError(
+            f"by_type must be a bool, got {type(by_type).__name__} {by_type!r}"
+        )
     if types is not None:
-        if isinstance(types, str) or not all(isinstance(t, str) for t in validate.items(types)):
-            raise TypeError(f"types must be None or a list of entity type names (str), got {types!r}")
+        if isinstance(types, str) or not all(
+            isinstance(t, str) for t in validate.items(types)
+        ):
+            raise TypeError(
+                f"types must be None or a list of entity type names (str), got {types!r}"
+            )
         types = set(types)
     docs = []
-    for k, (t, p) in enumerate(paired_sequences(target_tags, pred_tags, "target_tags", "pred_tags")):
+    for k, (t, p) in enumerate(
+        paired_sequences(
+            target_tags, pred_tags, "target_tags", "pred_tags"
+        )
+    ):
         true = read_spans(t, mode, scheme, suffix, f"target_tags[{k}]")
         pred = read_spans(p, mode, scheme, suffix, f"pred_tags[{k}]")
         if types is not None:
-            true, pred = [s for s in true if s[0] in types], [s for s in pred if s[0] in types]
+            true, pred = (
+                [s for s in true if s[0] in types],
+                [s for s in pred if s[0] in types],
+            )
         docs.append((true, pred))
     if not by_type:
-        totals = {schema: [sum(c) for c in zip(*(_match(t, p, schema, min_overlap) for t, p in docs))]
-                  for schema in SCHEMAS}
-        return SpanScores({schema: _row(totals[schema], schema) for schema in SCHEMAS})
+        totals = {
+            schema: [
+                sum(c)
+                for c in zip(
+                    *(_match(t, p, schema, min_overlap) for t, p in docs)
+                )
+            ]
+            for schema in SCHEMAS
+        }
+        return SpanScores(
+            {schema: _row(totals[schema], schema) for schema in SCHEMAS}
+        )
     result = SpanScores()
     for kind in sorted({s[0] for t, p in docs for s in t + p}):
-        of_kind = [([s for s in t if s[0] == kind], [s for s in p if s[0] == kind]) for t, p in docs]
-        result[kind] = SpanScores({schema: _row([sum(c) for c in zip(*(_match(t, p, schema, min_overlap)
-                                                                        for t, p in of_kind))], schema)
-                                   for schema in SCHEMAS})
+        of_kind = [
+            (
+                [s for s in t if s[0] == kind],
+                [s for s in p if s[0] == kind],
+            )
+            for t, p in docs
+        ]
+        result[kind] = SpanScores(
+            {
+                schema: _row(
+                    [
+                        sum(c)
+                        for c in zip(
+                            *(
+                                _match(t, p, schema, min_overlap)
+                                for t, p in of_kind
+                            )
+                        )
+                    ],
+                    schema,
+                )
+                for schema in SCHEMAS
+            }
+        )
     return result

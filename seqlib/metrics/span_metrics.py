@@ -15,6 +15,7 @@ replaces a 0/0 precision or recall; an F1 whose P + R is 0 is 0. The reference i
 ``mode='strict', scheme=...`` for the strict reading. seqeval's ``sample_weight`` is not offered:
 seqeval accepts it but ignores it for these averages.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -22,10 +23,21 @@ from collections import Counter
 from typing import Any
 
 from .registry import metric
-from .schemes import (check_options, detect_scheme, paired_sequences,
-                      read_spans)
+from .schemes import (
+    check_options,
+    detect_scheme,
+    paired_sequences,
+    read_spans,
+)
 
-__all__ = ["span_precision", "span_recall", "span_f1", "span_report", "SpanReport", "span_counts"]
+__all__ = [
+    "span_precision",
+    "span_recall",
+    "span_f1",
+    "span_report",
+    "SpanReport",
+    "span_counts",
+]
 
 _AVERAGES = ("micro", "macro", "weighted", None)
 _OPTIONS = (
@@ -39,8 +51,13 @@ _OPTIONS = (
 )
 
 
-def span_counts(target_tags: Any, pred_tags: Any, mode: str = "default", scheme: str | None = None,
-                suffix: bool = False) -> dict[str, tuple[int, int, int]]:
+def span_counts(
+    target_tags: Any,
+    pred_tags: Any,
+    mode: str = "default",
+    scheme: str | None = None,
+    suffix: bool = False,
+) -> dict[str, tuple[int, int, int]]:
     """``{type: (true positives, predicted spans, true spans)}``, types sorted: the statistics of every span score.
 
     >>> span_counts([["B-PER", "I-PER", "O", "B-LOC"]], [["B-PER", "I-PER", "B-LOC", "O"]])
@@ -48,37 +65,75 @@ def span_counts(target_tags: Any, pred_tags: Any, mode: str = "default", scheme:
     """
     scheme = check_options(mode, scheme, suffix)
     true, pred = set(), set()
-    for k, (t, p) in enumerate(paired_sequences(target_tags, pred_tags, "target_tags", "pred_tags")):
-        true.update((kind, k, s, e) for kind, s, e in read_spans(t, mode, scheme, suffix, f"target_tags[{k}]"))
-        pred.update((kind, k, s, e) for kind, s, e in read_spans(p, mode, scheme, suffix, f"pred_tags[{k}]"))
+    for k, (t, p) in enumerate(
+        paired_sequences(
+            target_tags, pred_tags, "target_tags", "pred_tags"
+        )
+    ):
+        true.update(
+            (kind, k, s, e)
+            for kind, s, e in read_spans(
+                t, mode, scheme, suffix, f"target_tags[{k}]"
+            )
+        )
+        pred.update(
+            (kind, k, s, e)
+            for kind, s, e in read_spans(
+                p, mode, scheme, suffix, f"pred_tags[{k}]"
+            )
+        )
     hits = Counter(span[0] for span in true & pred)
-    n_true, n_pred = Counter(span[0] for span in true), Counter(span[0] for span in pred)
-    return {kind: (hits[kind], n_pred[kind], n_true[kind]) for kind in sorted(n_true.keys() | n_pred.keys())}
+    n_true, n_pred = (
+        Counter(span[0] for span in true),
+        Counter(span[0] for span in pred),
+    )
+    return {
+        kind: (hits[kind], n_pred[kind], n_true[kind])
+        for kind in sorted(n_true.keys() | n_pred.keys())
+    }
 
 
 def _zero_division(value: Any) -> float:
     if isinstance(value, str) and value == "warn":
         return 0.0
     if isinstance(value, bool) or value not in (0, 1):
-        raise ValueError(f"zero_division must be 0, 1 or 'warn' (seqeval's choices), got {value!r}")
+        raise ValueError(
+            f"zero_division must be 0, 1 or 'warn' (seqeval's choices), got {value!r}"
+        )
     return float(value)
 
 
-def _divide(num: int, den: int, zero: float, what: str, warn: bool) -> float:
+def _divide(
+    num: int, den: int, zero: float, what: str, warn: bool
+) -> float:
     if den:
         return num / den
     if warn:
-        warnings.warn(f"{what} is ill-defined (0/0) and set to 0.0; use zero_division to choose", stacklevel=4)
+        warnings.warn(
+            f"{what} is ill-defined (0/0) and set to 0.0; use zero_division to choose",
+            stacklevel=4,
+        )
     return zero
 
 
-def _scores(counts: dict, average: Any, zero_division: Any) -> tuple[Any, Any, Any, int]:
+def _scores(
+    counts: dict, average: Any, zero_division: Any
+) -> tuple[Any, Any, Any, int]:
     """(precision, recall, f1, support) as seqeval's ``precision_recall_fscore_support``."""
     if average not in _AVERAGES:
-        raise ValueError(f"average must be one of {_AVERAGES}, got {average!r}")
-    zero, warn = _zero_division(zero_division), isinstance(zero_division, str)
+        raise ValueError(
+            f"average must be one of {_AVERAGES}, got {average!r}"
+        )
+    zero, warn = (
+        _zero_division(zero_division),
+        isinstance(zero_division, str),
+    )
     if average == "micro":
-        counts = {"micro": tuple(map(sum, zip(*counts.values()))) if counts else (0, 0, 0)}
+        counts = {
+            "micro": tuple(map(sum, zip(*counts.values())))
+            if counts
+            else (0, 0, 0)
+        }
     rows = {}
     for kind, (tp, n_pred, n_true) in counts.items():
         p = _divide(tp, n_pred, zero, f"precision of {kind}", warn)
@@ -88,16 +143,37 @@ def _scores(counts: dict, average: Any, zero_division: Any) -> tuple[Any, Any, A
     if average == "micro":
         return rows["micro"]
     if average is None:
-        return tuple({kind: row[i] for kind, row in rows.items()} for i in range(4))
+        return tuple(
+            {kind: row[i] for kind, row in rows.items()} for i in range(4)
+        )
     if average == "weighted":
         if support == 0:  # seqeval's rule when no true span exists
             any_pred = any(counts[kind][1] for kind in counts)
-            return (0.0 if any_pred else zero), zero, (0.0 if any_pred else zero), 0
-        return (*(sum(row[i] * row[3] for row in rows.values()) / support for i in range(3)), support)
+            return (
+                (0.0 if any_pred else zero),
+                zero,
+                (0.0 if any_pred else zero),
+                0,
+            )
+        return (
+            *(
+                sum(row[i] * row[3] for row in rows.values()) / support
+                for i in range(3)
+            ),
+            support,
+        )
     if not rows:
-        raise ValueError("there is no span of any type in target_tags or pred_tags, so the macro average is "
-                         "undefined (seqeval returns nan); use average='micro'")
-    return (*(sum(row[i] for row in rows.values()) / len(rows) for i in range(3)), support)
+        raise ValueError(
+            "there is no span of any type in target_tags or pred_tags, so the macro average is "
+            "undefined (seqeval returns nan); use average='micro'"
+        )
+    return (
+        *(
+            sum(row[i] for row in rows.values()) / len(rows)
+            for i in range(3)
+        ),
+        support,
+    )
 
 
 _DOC_OPTIONS = """
@@ -117,7 +193,9 @@ _DOC_OPTIONS = """
 
 
 def _doc(fn):
-    fn.__doc__ = fn.__doc__.replace("    {options}", _DOC_OPTIONS.strip("\n"))
+    fn.__doc__ = fn.__doc__.replace(
+        "    {options}", _DOC_OPTIONS.strip("\n")
+    )
     return fn
 
 
@@ -133,8 +211,16 @@ def _doc(fn):
     options=_OPTIONS,
 )
 @_doc
-def span_precision(target_tags: Any, pred_tags: Any, mode: str = "default", zero_division: Any = 0.0, *,
-                   scheme: str | None = None, suffix: bool = False, average: str | None = "micro") -> Any:
+def span_precision(
+    target_tags: Any,
+    pred_tags: Any,
+    mode: str = "default",
+    zero_division: Any = 0.0,
+    *,
+    scheme: str | None = None,
+    suffix: bool = False,
+    average: str | None = "micro",
+) -> Any:
     r"""Span precision :math:`TP / \#\text{pred spans}` (``seqeval.metrics.precision_score``).
 
     {options}
@@ -144,7 +230,11 @@ def span_precision(target_tags: Any, pred_tags: Any, mode: str = "default", zero
     >>> span_precision(t, p), span_precision(t, p, average=None)
     (0.5, {'LOC': 0.5, 'ORG': 0.0, 'PER': 1.0})
     """
-    return _scores(span_counts(target_tags, pred_tags, mode, scheme, suffix), average, zero_division)[0]
+    return _scores(
+        span_counts(target_tags, pred_tags, mode, scheme, suffix),
+        average,
+        zero_division,
+    )[0]
 
 
 @metric(
@@ -159,8 +249,16 @@ def span_precision(target_tags: Any, pred_tags: Any, mode: str = "default", zero
     options=_OPTIONS,
 )
 @_doc
-def span_recall(target_tags: Any, pred_tags: Any, mode: str = "default", zero_division: Any = 0.0, *,
-                scheme: str | None = None, suffix: bool = False, average: str | None = "micro") -> Any:
+def span_recall(
+    target_tags: Any,
+    pred_tags: Any,
+    mode: str = "default",
+    zero_division: Any = 0.0,
+    *,
+    scheme: str | None = None,
+    suffix: bool = False,
+    average: str | None = "micro",
+) -> Any:
     r"""Span recall :math:`TP / \#\text{true spans}` (``seqeval.metrics.recall_score``).
 
     {options}
@@ -170,7 +268,11 @@ def span_recall(target_tags: Any, pred_tags: Any, mode: str = "default", zero_di
     >>> round(span_recall(t, p), 6), span_recall(t, p, mode="strict", average="macro")
     (0.666667, 0.3333333333333333)
     """
-    return _scores(span_counts(target_tags, pred_tags, mode, scheme, suffix), average, zero_division)[1]
+    return _scores(
+        span_counts(target_tags, pred_tags, mode, scheme, suffix),
+        average,
+        zero_division,
+    )[1]
 
 
 @metric(
@@ -185,8 +287,16 @@ def span_recall(target_tags: Any, pred_tags: Any, mode: str = "default", zero_di
     options=_OPTIONS,
 )
 @_doc
-def span_f1(target_tags: Any, pred_tags: Any, mode: str = "default", zero_division: Any = 0.0, *,
-            scheme: str | None = None, suffix: bool = False, average: str | None = "micro") -> Any:
+def span_f1(
+    target_tags: Any,
+    pred_tags: Any,
+    mode: str = "default",
+    zero_division: Any = 0.0,
+    *,
+    scheme: str | None = None,
+    suffix: bool = False,
+    average: str | None = "micro",
+) -> Any:
     r"""Span F1 (``seqeval.metrics.f1_score``); micro-averaged it is :math:`2\,TP / (\#\text{pred} + \#\text{true})`.
 
     .. math:: F_1 = \frac{2PR}{P+R}
@@ -198,7 +308,11 @@ def span_f1(target_tags: Any, pred_tags: Any, mode: str = "default", zero_divisi
     >>> round(span_f1(t, p), 6), round(span_f1(t, p, mode="strict"), 6)
     (0.571429, 0.333333)
     """
-    return _scores(span_counts(target_tags, pred_tags, mode, scheme, suffix), average, zero_division)[2]
+    return _scores(
+        span_counts(target_tags, pred_tags, mode, scheme, suffix),
+        average,
+        zero_division,
+    )[2]
 
 
 class SpanReport(dict):
@@ -214,21 +328,44 @@ class SpanReport(dict):
     def text(self, digits: int | None = None) -> str:
         """The report as seqeval prints it (``classification_report(..., digits=digits)``)."""
         digits = self.digits if digits is None else digits
-        width = max(*(len(row) for row in self), len("weighted avg"), digits)
-        lines = [f"{'':>{width}s} " + "".join(f" {h:>9}" for h in ("precision", "recall", "f1-score", "support")), ""]
+        width = max(
+            *(len(row) for row in self), len("weighted avg"), digits
+        )
+        lines = [
+            f"{'':>{width}s} "
+            + "".join(
+                f" {h:>9}"
+                for h in ("precision", "recall", "f1-score", "support")
+            ),
+            "",
+        ]
         for k, (row, v) in enumerate(self.items()):
             if row == "micro avg" and k:
                 lines.append("")
-            lines.append(f"{row:>{width}s} " + "".join(f" {v[h]:>9.{digits}f}" for h in ("precision", "recall", "f1-score"))
-                         + f" {v['support']:>9}")
+            lines.append(
+                f"{row:>{width}s} "
+                + "".join(
+                    f" {v[h]:>9.{digits}f}"
+                    for h in ("precision", "recall", "f1-score")
+                )
+                + f" {v['support']:>9}"
+            )
         return "\n".join(lines) + "\n"
 
     def __str__(self) -> str:
         return self.text()
 
 
-def span_report(target_tags: Any, pred_tags: Any, mode: str = "default", zero_division: Any = 0.0, *,
-                scheme: str | None = None, suffix: bool = False, digits: int = 2) -> SpanReport:
+def span_report(
+    target_tags: Any,
+    pred_tags: Any,
+    mode: str = "default",
+    zero_division: Any = 0.0,
+    *,
+    scheme: str | None = None,
+    suffix: bool = False,
+    digits: int = 2,
+) -> SpanReport:
     """Per-type span precision, recall, F1 and support, with micro, macro and weighted averages.
 
     The report NER practitioners read first (``seqeval.metrics.classification_report``): a
@@ -257,20 +394,37 @@ def span_report(target_tags: Any, pred_tags: Any, mode: str = "default", zero_di
     weighted avg       0.50      0.67      0.56         3
     <BLANKLINE>
     """
-    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 0:
+    if (
+        isinstance(digits, bool)
+        or not isinstance(digits, int)
+        or digits < 0
+    ):
         raise ValueError(f"digits must be an int >= 0, got {digits!r}")
     if isinstance(mode, str) and mode == "strict" and scheme is None:
-        check_options(mode, scheme, suffix)  # suffix checked before reading
+        check_options(
+            mode, scheme, suffix
+        )  # suffix checked before reading
         scheme = detect_scheme(target_tags, suffix)  # as seqeval's report
     counts = span_counts(target_tags, pred_tags, mode, scheme, suffix)
     if not counts:
-        raise ValueError("there is no span of any type in target_tags or pred_tags: nothing to report")
+        raise ValueError(
+            "there is no span of any type in target_tags or pred_tags: nothing to report"
+        )
     report = SpanReport()
     report.digits = digits
     per_type = _scores(counts, None, zero_division)
     for kind in counts:
-        report[kind] = dict(zip(("precision", "recall", "f1-score", "support"), (s[kind] for s in per_type)))
+        report[kind] = dict(
+            zip(
+                ("precision", "recall", "f1-score", "support"),
+                (s[kind] for s in per_type),
+            )
+        )
     for average in ("micro", "macro", "weighted"):
-        report[f"{average} avg"] = dict(zip(("precision", "recall", "f1-score", "support"),
-                                            _scores(counts, average, zero_division)))
+        report[f"{average} avg"] = dict(
+            zip(
+                ("precision", "recall", "f1-score", "support"),
+                _scores(counts, average, zero_division),
+            )
+        )
     return report

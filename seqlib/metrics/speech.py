@@ -21,6 +21,7 @@ Convention traps (metric-reference.md, section 6):
 - An empty reference (no words in the whole corpus) makes the rate undefined. Here it raises;
   jiwer 4.0 returns the insertion *count* instead, torchmetrics ``inf`` (``nan`` if both empty).
 """
+
 from __future__ import annotations
 
 import re
@@ -36,21 +37,40 @@ from . import edits
 from .registry import metric
 from .stats import ErrorCounts
 
-__all__ = ["wer", "cer", "alignment", "Alignment", "error_counts", "error_groups", "ErrorGroups", "units"]
+__all__ = [
+    "wer",
+    "cer",
+    "alignment",
+    "Alignment",
+    "error_counts",
+    "error_groups",
+    "ErrorGroups",
+    "units",
+]
 
 _RUNS_OF_SPACE = re.compile(r"\s\s+")
-CONTIGUOUS = ("contiguous: join each side's utterances into one before aligning, so their numbers may "
-              "differ (jiwer wer_contiguous / cer_contiguous: ReduceToSingleSentence)")
+CONTIGUOUS = (
+    "contiguous: join each side's utterances into one before aligning, so their numbers may "
+    "differ (jiwer wer_contiguous / cer_contiguous: ReduceToSingleSentence)"
+)
 
 
-_OTHER_SPACE = re.compile(r"[^\S ]")  # whitespace other than the space character
+_OTHER_SPACE = re.compile(
+    r"[^\S ]"
+)  # whitespace other than the space character
 
 
 def _words(sentence: str) -> list[str]:
     """jiwer's ``wer_default``: collapse whitespace runs to one space, strip, split on spaces."""
-    if _OTHER_SPACE.search(sentence) is None:  # only spaces: str.split() gives the same words, faster
+    if (
+        _OTHER_SPACE.search(sentence) is None
+    ):  # only spaces: str.split() gives the same words, faster
         return sentence.split()
-    return [w for w in _RUNS_OF_SPACE.sub(" ", sentence).strip().split(" ") if w]
+    return [
+        w
+        for w in _RUNS_OF_SPACE.sub(" ", sentence).strip().split(" ")
+        if w
+    ]
 
 
 def _chars(sentence: str) -> list[str]:
@@ -60,12 +80,20 @@ def _chars(sentence: str) -> list[str]:
 
 def sentences(x: Any, name: str) -> list[str]:
     """One string or a sequence of strings, as a list; anything else is refused naming ``name``."""
-    if x is None or isinstance(x, bytes) or not (isinstance(x, str) or hasattr(x, "__iter__")):
-        raise TypeError(f"{name} must be a string or a list of strings, got {type(x).__name__} {x!r:.40}")
+    if (
+        x is None
+        or isinstance(x, bytes)
+        or not (isinstance(x, str) or hasattr(x, "__iter__"))
+    ):
+        raise TypeError(
+            f"{name} must be a string or a list of strings, got {type(x).__name__} {x!r:.40}"
+        )
     return validate.sentences(x, name)
 
 
-def units(references: Any, hypotheses: Any, unit: str, contiguous: bool = False) -> tuple[list[list[str]], list[list[str]]]:
+def units(
+    references: Any, hypotheses: Any, unit: str, contiguous: bool = False
+) -> tuple[list[list[str]], list[list[str]]]:
     """The words (``unit="word"``) or characters (``"char"``) of each utterance, as jiwer's transforms make them.
 
     ``contiguous=True`` is jiwer's ``wer_contiguous`` / ``cer_contiguous``: each side's
@@ -74,18 +102,32 @@ def units(references: Any, hypotheses: Any, unit: str, contiguous: bool = False)
     """
     validate.choice(unit, "unit", ("word", "char"))
     if not isinstance(contiguous, bool):
-        raise TypeError(f"contiguous must be a bool, got {type(contiguous).__name__} {contiguous!r}")
-    refs, hyps = sentences(references, "references"), sentences(hypotheses, "hypotheses")
+        raise TypeError(
+            f"contiguous must be a bool, got {type(contiguous).__name__} {contiguous!r}"
+        )
+    refs, hyps = (
+        sentences(references, "references"),
+        sentences(hypotheses, "hypotheses"),
+    )
     if not contiguous:
         validate.same_length(refs, hyps, "references", "hypotheses")
         if unit == "char":
             return [_chars(s) for s in refs], [_chars(s) for s in hyps]
-        if _OTHER_SPACE.search("".join(refs)) is None and _OTHER_SPACE.search("".join(hyps)) is None:
-            return [s.split() for s in refs], [s.split() for s in hyps]  # only spaces: as _words, faster
+        if (
+            _OTHER_SPACE.search("".join(refs)) is None
+            and _OTHER_SPACE.search("".join(hyps)) is None
+        ):
+            return [s.split() for s in refs], [
+                s.split() for s in hyps
+            ]  # only spaces: as _words, faster
         return [_words(s) for s in refs], [_words(s) for s in hyps]
     if unit == "word":
-        return [[w for s in refs for w in _words(s)]], [[w for s in hyps for w in _words(s)]]
-    return [list(" ".join(t for t in map(str.strip, refs) if t))], [list(" ".join(t for t in map(str.strip, hyps) if t))]
+        return [[w for s in refs for w in _words(s)]], [
+            [w for s in hyps for w in _words(s)]
+        ]
+    return [list(" ".join(t for t in map(str.strip, refs) if t))], [
+        list(" ".join(t for t in map(str.strip, hyps) if t))
+    ]
 
 
 def _as_text(seqs: list[list[str]], code: dict) -> list[str]:
@@ -99,8 +141,9 @@ def _as_text(seqs: list[list[str]], code: dict) -> list[str]:
     return texts
 
 
-def distances(ref_units: list[list[str]],
-              hyp_units: list[list[str]]) -> list[int]:
+def distances(
+    ref_units: list[list[str]], hyp_units: list[list[str]]
+) -> list[int]:
     """Levenshtein distance of each (reference, hypothesis) pair of units.
 
     Each distinct unit (word or character) becomes one character, as
@@ -120,11 +163,18 @@ def distances(ref_units: list[list[str]],
         refs, hyps = _as_text(ref_units, code), _as_text(hyp_units, code)
     except ValueError:  # more distinct units than characters
         return edits.levenshtein(ref_units, hyp_units)
-    return [_Levenshtein.distance(r, h)
-            for r, h in zip(refs, hyps, strict=True)]
+    return [
+        _Levenshtein.distance(r, h)
+        for r, h in zip(refs, hyps, strict=True)
+    ]
 
 
-def error_counts(references: Any, hypotheses: Any, unit: str = "word", contiguous: bool = False) -> list[ErrorCounts]:
+def error_counts(
+    references: Any,
+    hypotheses: Any,
+    unit: str = "word",
+    contiguous: bool = False,
+) -> list[ErrorCounts]:
     """Per-utterance :class:`~seqlib.metrics.stats.ErrorCounts` (S + D + I, and N), the statistics of WER / CER.
 
     Their sum's ``.score()`` is the corpus rate; keep them per utterance to stream or to
@@ -136,8 +186,10 @@ def error_counts(references: Any, hypotheses: Any, unit: str = "word", contiguou
     """
     ref_units, hyp_units = units(references, hypotheses, unit, contiguous)
     found = distances(ref_units, hyp_units)
-    return [ErrorCounts(d, len(r))
-            for d, r in zip(found, ref_units, strict=True)]
+    return [
+        ErrorCounts(d, len(r))
+        for d, r in zip(found, ref_units, strict=True)
+    ]
 
 
 @metric(
@@ -151,7 +203,11 @@ def error_counts(references: Any, hypotheses: Any, unit: str = "word", contiguou
     reference="jiwer.wer",
     options=(CONTIGUOUS,),
 )
-def wer(references: str | list[str], hypotheses: str | list[str], contiguous: bool = False) -> float:
+def wer(
+    references: str | list[str],
+    hypotheses: str | list[str],
+    contiguous: bool = False,
+) -> float:
     r"""Corpus word error rate :math:`\frac{\sum_u (S_u + D_u + I_u)}{\sum_u N_u}` (``jiwer.wer``).
 
     ``references`` and ``hypotheses`` are one string each or equal-length lists of strings,
@@ -171,7 +227,9 @@ def wer(references: str | list[str], hypotheses: str | list[str], contiguous: bo
     >>> wer("hi", "oh hi there you")
     3.0
     """
-    return sum(error_counts(references, hypotheses, "word", contiguous)).score()
+    return sum(
+        error_counts(references, hypotheses, "word", contiguous)
+    ).score()
 
 
 @metric(
@@ -185,7 +243,11 @@ def wer(references: str | list[str], hypotheses: str | list[str], contiguous: bo
     reference="jiwer.cer",
     options=(CONTIGUOUS,),
 )
-def cer(references: str | list[str], hypotheses: str | list[str], contiguous: bool = False) -> float:
+def cer(
+    references: str | list[str],
+    hypotheses: str | list[str],
+    contiguous: bool = False,
+) -> float:
     r"""Corpus character error rate, WER over characters (``jiwer.cer``).
 
     Only the ends of each sentence are stripped; inner spaces count as characters.
@@ -197,7 +259,9 @@ def cer(references: str | list[str], hypotheses: str | list[str], contiguous: bo
     >>> cer("ab cd", "abcd")
     0.2
     """
-    return sum(error_counts(references, hypotheses, "char", contiguous)).score()
+    return sum(
+        error_counts(references, hypotheses, "char", contiguous)
+    ).score()
 
 
 @dataclass(frozen=True)
@@ -209,10 +273,10 @@ class Alignment:
     """
 
     operations: list[tuple[str, str | None, str | None]]
-    hits: int           # H
+    hits: int  # H
     substitutions: int  # S
-    deletions: int      # D
-    insertions: int     # I
+    deletions: int  # D
+    insertions: int  # I
 
     @property
     def errors(self) -> int:
@@ -224,11 +288,15 @@ class Alignment:
         """(S + D + I) / N with N = H + S + D reference units."""
         n = self.hits + self.substitutions + self.deletions
         if n == 0:
-            raise ValueError("the reference is empty, so the error rate is undefined")
+            raise ValueError(
+                "the reference is empty, so the error rate is undefined"
+            )
         return self.errors / n
 
 
-def alignment(reference: str, hypothesis: str, unit: str = "word") -> Alignment:
+def alignment(
+    reference: str, hypothesis: str, unit: str = "word"
+) -> Alignment:
     r"""Align one reference with one hypothesis and count hits, substitutions, deletions, insertions.
 
     The table :math:`d_{i,j}` (edits between the first :math:`i` reference and :math:`j`
@@ -246,9 +314,14 @@ def alignment(reference: str, hypothesis: str, unit: str = "word") -> Alignment:
     (('substitute', 'sat', 'sit'), ('delete', 'the', None))
     """
     validate.choice(unit, "unit", ("word", "char"))
-    for name, value in (("reference", reference), ("hypothesis", hypothesis)):
+    for name, value in (
+        ("reference", reference),
+        ("hypothesis", hypothesis),
+    ):
         if not isinstance(value, str):
-            raise TypeError(f"{name} must be a string (one utterance), got {type(value).__name__} {value!r:.40}")
+            raise TypeError(
+                f"{name} must be a string (one utterance), got {type(value).__name__} {value!r:.40}"
+            )
     split = _words if unit == "word" else _chars
     return _align_units(split(reference), split(hypothesis))
 
@@ -259,11 +332,19 @@ def _align_units(ref: list[str], hyp: list[str]) -> Alignment:
     while prefix < min(len(ref), len(hyp)) and ref[prefix] == hyp[prefix]:
         prefix += 1
     suffix = 0
-    while suffix < min(len(ref), len(hyp)) - prefix and ref[-1 - suffix] == hyp[-1 - suffix]:
+    while (
+        suffix < min(len(ref), len(hyp)) - prefix
+        and ref[-1 - suffix] == hyp[-1 - suffix]
+    ):
         suffix += 1
-    r, h = ref[prefix:len(ref) - suffix], hyp[prefix:len(hyp) - suffix]
+    r, h = (
+        ref[prefix : len(ref) - suffix],
+        hyp[prefix : len(hyp) - suffix],
+    )
     n, m = len(r), len(h)
-    d = edits.table(*(ids[0] for ids in edits.encode([r], [h]))).tolist()  # (n+1, m+1)
+    d = edits.table(
+        *(ids[0] for ids in edits.encode([r], [h]))
+    ).tolist()  # (n+1, m+1)
     middle = []  # operations, collected backwards
     i, j = n, m
     while i > 0 and j > 0:
@@ -274,14 +355,29 @@ def _align_units(ref: list[str], hyp: list[str]) -> Alignment:
             middle.append(("insert", None, h[j - 1]))
             j -= 1
         else:
-            middle.append(("equal" if r[i - 1] == h[j - 1] else "substitute", r[i - 1], h[j - 1]))
+            middle.append(
+                (
+                    "equal" if r[i - 1] == h[j - 1] else "substitute",
+                    r[i - 1],
+                    h[j - 1],
+                )
+            )
             i, j = i - 1, j - 1
     middle += [("delete", r[k], None) for k in reversed(range(i))]
     middle += [("insert", None, h[k]) for k in reversed(range(j))]
     ops = [("equal", w, w) for w in ref[:prefix]] + middle[::-1]
-    ops += [("equal", w, w) for w in ref[len(ref) - suffix:]]
-    count = {kind: sum(op == kind for op, _, _ in ops) for kind in ("equal", "substitute", "delete", "insert")}
-    return Alignment(ops, count["equal"], count["substitute"], count["delete"], count["insert"])
+    ops += [("equal", w, w) for w in ref[len(ref) - suffix :]]
+    count = {
+        kind: sum(op == kind for op, _, _ in ops)
+        for kind in ("equal", "substitute", "delete", "insert")
+    }
+    return Alignment(
+        ops,
+        count["equal"],
+        count["substitute"],
+        count["delete"],
+        count["insert"],
+    )
 
 
 class ErrorGroups(dict):
@@ -296,13 +392,26 @@ class ErrorGroups(dict):
         """The report of jiwer's ``visualize_error_counts(output, top_k=top_k)``."""
         validate.integer(top_k, "top_k", minimum=1, optional=True)
         parts = []
-        for title, key in (("SUBSTITUTIONS", "substitutions"), ("INSERTIONS", "insertions"), ("DELETIONS", "deletions")):
+        for title, key in (
+            ("SUBSTITUTIONS", "substitutions"),
+            ("INSERTIONS", "insertions"),
+            ("DELETIONS", "deletions"),
+        ):
             body = "none"  # jiwer ends a list with a newline but not "none"; we keep its layout
             if self[key]:
-                ranked = sorted(self[key].items(), key=lambda kv: kv[1], reverse=True)[:top_k]
-                width = max(len(k) if isinstance(k, str) else max(map(len, k)) for k, _ in ranked)
-                body = "".join(f"{k[0]:<{width}} --> {k[1]:<{width}} = {v}x\n" if isinstance(k, tuple)
-                               else f"{k:<{width}} = {v}x\n" for k, v in ranked)
+                ranked = sorted(
+                    self[key].items(), key=lambda kv: kv[1], reverse=True
+                )[:top_k]
+                width = max(
+                    len(k) if isinstance(k, str) else max(map(len, k))
+                    for k, _ in ranked
+                )
+                body = "".join(
+                    f"{k[0]:<{width}} --> {k[1]:<{width}} = {v}x\n"
+                    if isinstance(k, tuple)
+                    else f"{k:<{width}} = {v}x\n"
+                    for k, v in ranked
+                )
             parts.append(f"=== {title} ===\n{body}")
         text = "\n".join(parts)
         return text[:-1] if text.endswith("\n") else text
@@ -311,7 +420,12 @@ class ErrorGroups(dict):
         return self.text()
 
 
-def error_groups(references: Any, hypotheses: Any, unit: str = "word", contiguous: bool = False) -> ErrorGroups:
+def error_groups(
+    references: Any,
+    hypotheses: Any,
+    unit: str = "word",
+    contiguous: bool = False,
+) -> ErrorGroups:
     """Which words (or characters) were substituted, inserted and deleted, and how often, over a corpus.
 
     Each utterance is aligned as :func:`alignment` does (jiwer's alignment); consecutive edits of
@@ -345,14 +459,23 @@ def error_groups(references: Any, hypotheses: Any, unit: str = "word", contiguou
             if run and op[0] != run[0][0]:
                 kind = run[0][0]
                 if kind == "substitute":
-                    key = (sep.join(r for _, r, _ in run), sep.join(h for _, _, h in run))
-                    groups["substitutions"][key] = groups["substitutions"].get(key, 0) + 1
+                    key = (
+                        sep.join(r for _, r, _ in run),
+                        sep.join(h for _, _, h in run),
+                    )
+                    groups["substitutions"][key] = (
+                        groups["substitutions"].get(key, 0) + 1
+                    )
                 elif kind == "insert":
                     key = sep.join(h for _, _, h in run)
-                    groups["insertions"][key] = groups["insertions"].get(key, 0) + 1
+                    groups["insertions"][key] = (
+                        groups["insertions"].get(key, 0) + 1
+                    )
                 elif kind == "delete":
                     key = sep.join(r for _, r, _ in run)
-                    groups["deletions"][key] = groups["deletions"].get(key, 0) + 1
+                    groups["deletions"][key] = (
+                        groups["deletions"].get(key, 0) + 1
+                    )
                 run = []
             run.append(op)
     return groups

@@ -22,6 +22,7 @@ MER with no word on either side (0/0; jiwer says 0), WIL/WIP with an empty refer
 0/0; jiwer says WIP 1 or 0). An empty hypothesis against a non-empty reference recognizes
 nothing: WIP 0, WIL 1, as jiwer.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -33,16 +34,27 @@ from .speech import CONTIGUOUS, units
 __all__ = ["mer", "wil", "wip", "sentence_error_rate", "word_counts"]
 
 
-def word_counts(references: Any, hypotheses: Any, contiguous: bool = False) -> dict[str, int]:
+def word_counts(
+    references: Any, hypotheses: Any, contiguous: bool = False
+) -> dict[str, int]:
     """Pooled ``{"hits", "substitutions", "deletions", "insertions"}`` of the word alignments (``jiwer.process_words``).
 
     >>> word_counts(["the cat sat on the mat", "hello world"], ["the cat sit on mat", "hello big world"])
     {'hits': 6, 'substitutions': 1, 'deletions': 1, 'insertions': 1}
     """
-    ref_units, hyp_units = units(references, hypotheses, "word", contiguous)
+    ref_units, hyp_units = units(
+        references, hypotheses, "word", contiguous
+    )
     ref_ids, hyp_ids = edits.encode(ref_units, hyp_units)
-    h, s, d, i = (int(x) for x in edits.counts(ref_ids, hyp_ids).sum(axis=0))
-    return {"hits": h, "substitutions": s, "deletions": d, "insertions": i}
+    h, s, d, i = (
+        int(x) for x in edits.counts(ref_ids, hyp_ids).sum(axis=0)
+    )
+    return {
+        "hits": h,
+        "substitutions": s,
+        "deletions": d,
+        "insertions": i,
+    }
 
 
 def _wip(references: Any, hypotheses: Any, contiguous: bool) -> float:
@@ -50,8 +62,10 @@ def _wip(references: Any, hypotheses: Any, contiguous: bool) -> float:
     n = c["hits"] + c["substitutions"] + c["deletions"]
     p = c["hits"] + c["substitutions"] + c["insertions"]
     if n == 0:
-        raise ValueError("the references are empty after normalisation, so H/N (and WIP, WIL) is undefined "
-                         "(jiwer 4.0 returns WIP 1 or 0 instead)")
+        raise ValueError(
+            "the references are empty after normalisation, so H/N (and WIP, WIL) is undefined "
+            "(jiwer 4.0 returns WIP 1 or 0 instead)"
+        )
     return (c["hits"] / n) * (c["hits"] / p) if p else 0.0
 
 
@@ -66,7 +80,11 @@ def _wip(references: Any, hypotheses: Any, contiguous: bool) -> float:
     reference="jiwer.mer",
     options=(CONTIGUOUS,),
 )
-def mer(references: str | list[str], hypotheses: str | list[str], contiguous: bool = False) -> float:
+def mer(
+    references: str | list[str],
+    hypotheses: str | list[str],
+    contiguous: bool = False,
+) -> float:
     r"""Match error rate :math:`(S + D + I) / (H + S + D + I)`, pooled over the corpus (``jiwer.mer``).
 
     Inputs and ``contiguous`` as :func:`~seqlib.metrics.speech.wer`. Range [0, 1], lower is
@@ -80,8 +98,10 @@ def mer(references: str | list[str], hypotheses: str | list[str], contiguous: bo
     c = word_counts(references, hypotheses, contiguous)
     total = sum(c.values())
     if total == 0:
-        raise ValueError("references and hypotheses are both empty after normalisation: MER is 0/0 "
-                         "(jiwer 4.0 returns 0)")
+        raise ValueError(
+            "references and hypotheses are both empty after normalisation: MER is 0/0 "
+            "(jiwer 4.0 returns 0)"
+        )
     return (c["substitutions"] + c["deletions"] + c["insertions"]) / total
 
 
@@ -96,7 +116,11 @@ def mer(references: str | list[str], hypotheses: str | list[str], contiguous: bo
     reference="jiwer.wip",
     options=(CONTIGUOUS,),
 )
-def wip(references: str | list[str], hypotheses: str | list[str], contiguous: bool = False) -> float:
+def wip(
+    references: str | list[str],
+    hypotheses: str | list[str],
+    contiguous: bool = False,
+) -> float:
     r"""Word information preserved :math:`\frac{H}{N}\frac{H}{P}` (``jiwer.wip``).
 
     N and P are the pooled numbers of reference and hypothesis words. Inputs and ``contiguous``
@@ -120,7 +144,11 @@ def wip(references: str | list[str], hypotheses: str | list[str], contiguous: bo
     reference="jiwer.wil",
     options=(CONTIGUOUS,),
 )
-def wil(references: str | list[str], hypotheses: str | list[str], contiguous: bool = False) -> float:
+def wil(
+    references: str | list[str],
+    hypotheses: str | list[str],
+    contiguous: bool = False,
+) -> float:
     r"""Word information lost :math:`1 - \frac{H}{N}\frac{H}{P}` (``jiwer.wil``); edge cases as :func:`wip`.
 
     >>> wil(["the cat sat on the mat", "hello world"], ["the cat sit on mat", "hello big world"])
@@ -141,7 +169,9 @@ def wil(references: str | list[str], hypotheses: str | list[str], contiguous: bo
     higher_is_better=False,
     reference="share of jiwer.process_words alignments with an edit",
 )
-def sentence_error_rate(references: str | list[str], hypotheses: str | list[str]) -> float:
+def sentence_error_rate(
+    references: str | list[str], hypotheses: str | list[str]
+) -> float:
     r"""Sentence error rate: the share of utterances with at least one word error (sclite's S.Err).
 
     .. math:: \mathrm{SER} = \frac{1}{U}\sum_{u=1}^{U} [S_u + D_u + I_u > 0]
@@ -156,4 +186,6 @@ def sentence_error_rate(references: str | list[str], hypotheses: str | list[str]
     0.6666666666666666
     """
     ref_units, hyp_units = units(references, hypotheses, "word")
-    return sum(r != h for r, h in zip(ref_units, hyp_units, strict=True)) / len(ref_units)  # an edit iff they differ
+    return sum(
+        r != h for r, h in zip(ref_units, hyp_units, strict=True)
+    ) / len(ref_units)  # an edit iff they differ

@@ -20,6 +20,7 @@ Streaming evaluation is ``total = total + stats_of(batch)``; the paired bootstra
 >>> sum([ErrorCounts(1, 4), ErrorCounts(2, 4)]).score()
 0.375
 """
+
 from __future__ import annotations
 
 import math
@@ -33,7 +34,9 @@ __all__ = ["Additive", "NLLStats", "CountStats", "ErrorCounts", "total"]
 def _plus(a: Any, b: Any) -> Any:
     if isinstance(a, tuple):
         if len(a) != len(b):
-            raise ValueError(f"cannot add statistics of different orders: {len(a)} and {len(b)} values")
+            raise ValueError(
+                f"cannot add statistics of different orders: {len(a)} and {len(b)} values"
+            )
         return tuple(x + y for x, y in zip(a, b, strict=True))
     return a + b
 
@@ -45,10 +48,19 @@ class Additive:
     def __add__(self, other: Any):
         if type(other) is not type(self):
             return NotImplemented
-        return type(self)(*(_plus(getattr(self, f.name), getattr(other, f.name)) for f in fields(self)))
+        return type(self)(
+            *(
+                _plus(getattr(self, f.name), getattr(other, f.name))
+                for f in fields(self)
+            )
+        )
 
     def __radd__(self, other: Any):
-        if isinstance(other, int) and not isinstance(other, bool) and other == 0:
+        if (
+            isinstance(other, int)
+            and not isinstance(other, bool)
+            and other == 0
+        ):
             return self  # sum(stats) starts from 0
         return NotImplemented
 
@@ -69,7 +81,9 @@ def total(stats: Iterable[Additive]) -> Additive:
     try:
         acc = next(it)
     except StopIteration:
-        raise ValueError("total needs at least one statistics value, got none") from None
+        raise ValueError(
+            "total needs at least one statistics value, got none"
+        ) from None
     for s in it:
         acc = acc + s
     return acc
@@ -89,7 +103,9 @@ class NLLStats(Additive):
     def mean_nll(self) -> float:
         """Mean NLL per token, in nats."""
         if self.tokens <= 0:
-            raise ValueError("no token was scored, so the mean NLL is undefined")
+            raise ValueError(
+                "no token was scored, so the mean NLL is undefined"
+            )
         return self.nll / self.tokens
 
     def perplexity(self) -> float:
@@ -111,7 +127,11 @@ class CountStats(Additive):
     total: int
 
     def score(self) -> float:
-        return _ratio(self.correct, self.total, "no item was counted, so the rate is undefined")
+        return _ratio(
+            self.correct,
+            self.total,
+            "no item was counted, so the rate is undefined",
+        )
 
 
 @dataclass(frozen=True)
@@ -122,5 +142,9 @@ class ErrorCounts(Additive):
     ref_len: int
 
     def score(self) -> float:
-        return _ratio(self.errors, self.ref_len, "the references are empty after normalisation, so the error "
-                      "rate is undefined (jiwer 4.0 returns the number of insertions instead)")
+        return _ratio(
+            self.errors,
+            self.ref_len,
+            "the references are empty after normalisation, so the error "
+            "rate is undefined (jiwer 4.0 returns the number of insertions instead)",
+        )

@@ -11,6 +11,7 @@ targets; sMAPE has several forms (this is M4's, 0-200 %); R² is not the squared
 MASE divides by the in-sample MAE of the *seasonal* naive forecast on the training series.
 Strings, booleans, ``None``, NaN and infinity are refused by name.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -21,7 +22,17 @@ from ._numbers import numbers
 from .probabilistic import crps_ensemble, crps_gaussian  # noqa: F401 (re-exported: they lived here)
 from .registry import metric
 
-__all__ = ["mae", "rmse", "mape", "smape", "r2_score", "pinball_loss", "mase", "crps_ensemble", "crps_gaussian"]
+__all__ = [
+    "mae",
+    "rmse",
+    "mape",
+    "smape",
+    "r2_score",
+    "pinball_loss",
+    "mase",
+    "crps_ensemble",
+    "crps_gaussian",
+]
 
 _POINT = "forecasting"
 
@@ -33,7 +44,9 @@ def _pair(target, prediction) -> tuple[np.ndarray, np.ndarray]:
     y = numbers(target, "target")
     y_hat = numbers(prediction, "prediction")
     if y.ndim not in (1, 2):
-        raise ValueError(f"target must be (N,) or (N, D), got shape {y.shape}")
+        raise ValueError(
+            f"target must be (N,) or (N, D), got shape {y.shape}"
+        )
     validate.same_shape(y, y_hat)
     return y, y_hat
 
@@ -42,7 +55,11 @@ def _average(per_output: np.ndarray, multioutput: str):
     """Average the per-output scores (a float), or return them (an array), as scikit-learn."""
     validate.choice(multioutput, "multioutput", _MULTIOUTPUT)
     per_output = np.atleast_1d(per_output)  # (D,)
-    return per_output if multioutput == "raw_values" else float(per_output.mean())
+    return (
+        per_output
+        if multioutput == "raw_values"
+        else float(per_output.mean())
+    )
 
 
 @metric(
@@ -62,7 +79,9 @@ def mae(target, prediction, multioutput: str = "uniform_average"):
     0.5
     """
     y, y_hat = _pair(target, prediction)
-    return _average(np.abs(y - y_hat).mean(axis=0), multioutput)  # (D,) or ()
+    return _average(
+        np.abs(y - y_hat).mean(axis=0), multioutput
+    )  # (D,) or ()
 
 
 @metric(
@@ -85,7 +104,9 @@ def rmse(target, prediction, multioutput: str = "uniform_average"):
     0.591608
     """
     y, y_hat = _pair(target, prediction)
-    return _average(np.sqrt(((y - y_hat) ** 2).mean(axis=0)), multioutput)  # (D,) or ()
+    return _average(
+        np.sqrt(((y - y_hat) ** 2).mean(axis=0)), multioutput
+    )  # (D,) or ()
 
 
 @metric(
@@ -93,9 +114,11 @@ def rmse(target, prediction, multioutput: str = "uniform_average"):
     formula=r"\frac1N\sum_i \frac{|y_i-\hat y_i|}{|y_i|}",
     meaning="The average error relative to the size of the target, as a fraction.",
     use_when="Strictly positive series far from zero, when relative error is what matters.",
-    hides=("Undefined at zero targets and explosive near them; for a positive target, an "
-           "under-forecast costs at most 100 % (if the forecast stays at or above 0), an "
-           "over-forecast any amount."),
+    hides=(
+        "Undefined at zero targets and explosive near them; for a positive target, an "
+        "under-forecast costs at most 100 % (if the forecast stays at or above 0), an "
+        "over-forecast any amount."
+    ),
     range="[0, inf)",
     higher_is_better=False,
     reference="sklearn.metrics.mean_absolute_percentage_error",
@@ -118,20 +141,29 @@ def mape(target, prediction, multioutput: str = "uniform_average"):
             "the percentage error |y - y_hat| / |y| divides by zero. Use mae or rmse instead "
             "(smape, too, breaks down near zero)."
         )
-    eps = np.finfo(np.float64).eps  # scikit-learn's floor; only matters for |y| < 2.2e-16
-    return _average((np.abs(y - y_hat) / np.maximum(np.abs(y), eps)).mean(axis=0), multioutput)
+    eps = np.finfo(
+        np.float64
+    ).eps  # scikit-learn's floor; only matters for |y| < 2.2e-16
+    return _average(
+        (np.abs(y - y_hat) / np.maximum(np.abs(y), eps)).mean(axis=0),
+        multioutput,
+    )
 
 
 @metric(
     task=_POINT,
     formula=r"\frac{100}{N}\sum_i \frac{2|y_i-\hat y_i|}{|y_i|+|\hat y_i|}",
     meaning="The average error relative to the mean size of target and forecast, in percent (M4 form).",
-    use_when=("Comparing accuracy across positive series of different scales, far from zero, as in the "
-              "M3/M4 competitions."),
-    hides=("Penalises under-forecasts more than over-forecasts of the same size (though swapping y "
-           "and the forecast leaves it unchanged); unstable near zero (a zero target scores the 200 % "
-           "maximum for any nonzero forecast); several variants (0-100 %, max-denominator) share the "
-           "name."),
+    use_when=(
+        "Comparing accuracy across positive series of different scales, far from zero, as in the "
+        "M3/M4 competitions."
+    ),
+    hides=(
+        "Penalises under-forecasts more than over-forecasts of the same size (though swapping y "
+        "and the forecast leaves it unchanged); unstable near zero (a zero target scores the 200 % "
+        "maximum for any nonzero forecast); several variants (0-100 %, max-denominator) share the "
+        "name."
+    ),
     range="[0, 200]",
     higher_is_better=False,
     reference="its M4 formula, written out in numpy",
@@ -149,7 +181,9 @@ def smape(target, prediction) -> float:
     """
     y, y_hat = _pair(target, prediction)
     num = 2.0 * np.abs(y - y_hat)  # (N,) or (N, D)
-    den = np.abs(y) + np.abs(y_hat)  # same shape; 0 only when both are 0, and then num is 0
+    den = np.abs(y) + np.abs(
+        y_hat
+    )  # same shape; 0 only when both are 0, and then num is 0
     ratio = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
     return float(100.0 * ratio.mean())
 
@@ -177,20 +211,32 @@ def r2_score(target, prediction, multioutput: str = "uniform_average"):
     0.948608
     """
     if multioutput not in (*_MULTIOUTPUT, "variance_weighted"):
-        raise ValueError(f"multioutput must be one of {(*_MULTIOUTPUT, 'variance_weighted')}, got {multioutput!r}")
+        raise ValueError(
+            f"multioutput must be one of {(*_MULTIOUTPUT, 'variance_weighted')}, got {multioutput!r}"
+        )
     y, y_hat = _pair(target, prediction)
     if y.shape[0] < 2:
-        raise ValueError(f"r2_score needs at least 2 samples (a variance), got {y.shape[0]}")
+        raise ValueError(
+            f"r2_score needs at least 2 samples (a variance), got {y.shape[0]}"
+        )
     y = y.reshape(y.shape[0], -1)  # (N, D)
     y_hat = y_hat.reshape(y.shape)  # (N, D)
     num = ((y - y_hat) ** 2).sum(axis=0)  # (D,)
     den = ((y - y.mean(axis=0)) ** 2).sum(axis=0)  # (D,)
-    scores = np.ones_like(num)  # (D,) a perfect prediction scores 1, even for a constant target
+    scores = np.ones_like(
+        num
+    )  # (D,) a perfect prediction scores 1, even for a constant target
     ok = (num != 0) & (den != 0)
     scores[ok] = 1.0 - num[ok] / den[ok]
-    scores[(num != 0) & (den == 0)] = 0.0  # constant target, imperfect prediction
+    scores[(num != 0) & (den == 0)] = (
+        0.0  # constant target, imperfect prediction
+    )
     if multioutput == "variance_weighted":
-        return float(np.average(scores, weights=den) if np.any(den != 0) else scores.mean())
+        return float(
+            np.average(scores, weights=den)
+            if np.any(den != 0)
+            else scores.mean()
+        )
     return _average(scores, multioutput)
 
 
@@ -204,7 +250,12 @@ def r2_score(target, prediction, multioutput: str = "uniform_average"):
     higher_is_better=False,
     reference="sklearn.metrics.mean_pinball_loss",
 )
-def pinball_loss(target, prediction, alpha: float = 0.5, multioutput: str = "uniform_average"):
+def pinball_loss(
+    target,
+    prediction,
+    alpha: float = 0.5,
+    multioutput: str = "uniform_average",
+):
     r"""Quantile (pinball) loss :math:`\frac1N\sum_i \max(\alpha e_i, (\alpha-1) e_i)`, :math:`e=y-\hat y`.
 
     The loss whose minimiser is the :math:`\alpha`-quantile; at :math:`\alpha=0.5` it is half
@@ -214,33 +265,45 @@ def pinball_loss(target, prediction, alpha: float = 0.5, multioutput: str = "uni
     >>> round(pinball_loss([3, -0.5, 2, 7, 0], [2.5, 0.0, 2, 8, 0.5], alpha=0.9), 6)
     0.13
     """
-    alpha = validate.real(alpha, "alpha", low=0, high=1)  # a quantile level
+    alpha = validate.real(
+        alpha, "alpha", low=0, high=1
+    )  # a quantile level
     y, y_hat = _pair(target, prediction)
     e = y - y_hat  # (N,) or (N, D)
     loss = np.where(e >= 0, alpha * e, (alpha - 1.0) * e)  # same shape
     return _average(loss.mean(axis=0), multioutput)
 
 
-
-
 @metric(
     task=_POINT,
-    formula=(r"\frac{\frac1{T'}\sum_{j=1}^{T'} |y_j-\hat y_j|}"
-             r"{\frac1{T-m}\sum_{t=m+1}^{T} |x_t-x_{t-m}|}"),
+    formula=(
+        r"\frac{\frac1{T'}\sum_{j=1}^{T'} |y_j-\hat y_j|}"
+        r"{\frac1{T-m}\sum_{t=m+1}^{T} |x_t-x_{t-m}|}"
+    ),
     meaning="The forecast's MAE divided by the in-sample MAE of the seasonal naive forecast (period m) on the training series.",
     use_when="Comparing accuracy across series of different scales, or series with zeros, where MAPE fails (M4).",
-    hides=("Depends on the training window and the season chosen; below 1 means better than the in-sample "
-           "naive forecast, not than a naive forecast of the test period."),
+    hides=(
+        "Depends on the training window and the season chosen; below 1 means better than the in-sample "
+        "naive forecast, not than a naive forecast of the test period."
+    ),
     range="[0, inf)",
     higher_is_better=False,
     reference="utilsforecast.losses.mase",
-    options=("season: the seasonal period m of the naive forecast; 1 is the random walk (utilsforecast seasonality, "
-             "sktime sp)",
-             "multioutput: 'uniform_average' (mean of the per-series "
-             "MASE; sktime's uniform_average differs, it divides the "
-             "averaged MAE by the averaged naive MAE) or 'raw_values'"),
+    options=(
+        "season: the seasonal period m of the naive forecast; 1 is the random walk (utilsforecast seasonality, "
+        "sktime sp)",
+        "multioutput: 'uniform_average' (mean of the per-series "
+        "MASE; sktime's uniform_average differs, it divides the "
+        "averaged MAE by the averaged naive MAE) or 'raw_values'",
+    ),
 )
-def mase(target, prediction, train, season, multioutput: str = "uniform_average"):
+def mase(
+    target,
+    prediction,
+    train,
+    season,
+    multioutput: str = "uniform_average",
+):
     r"""Mean absolute scaled error (Hyndman & Koehler 2006) with a seasonal period :math:`m`.
 
     :math:`\mathrm{MASE} = \mathrm{MAE}(y, \hat y) \,/\, \frac{1}{T-m}\sum_{t=m+1}^{T}
@@ -273,12 +336,20 @@ def mase(target, prediction, train, season, multioutput: str = "uniform_average"
     y, y_hat = _pair(target, prediction)
     x = numbers(train, "train", ndim=y.ndim)
     if x.shape[1:] != y.shape[1:]:
-        raise ValueError(f"train must have one column per series of target, {y.shape[1:]}, got shape {x.shape}")
+        raise ValueError(
+            f"train must have one column per series of target, {y.shape[1:]}, got shape {x.shape}"
+        )
     if x.shape[0] <= season:
-        raise ValueError(f"train needs more than season = {season} observations for a seasonal difference, "
-                         f"got {x.shape[0]}")
-    scale = np.abs(x[season:] - x[:-season]).mean(axis=0)  # (D,) or () in-sample seasonal-naive MAE
+        raise ValueError(
+            f"train needs more than season = {season} observations for a seasonal difference, "
+            f"got {x.shape[0]}"
+        )
+    scale = np.abs(x[season:] - x[:-season]).mean(
+        axis=0
+    )  # (D,) or () in-sample seasonal-naive MAE
     if np.any(scale == 0):
-        raise ValueError(f"mase is undefined: the seasonal naive forecast (season {season}) is exact on train "
-                         f"(zero denominator) for {int(np.sum(scale == 0))} series; use mae instead")
+        raise ValueError(
+            f"mase is undefined: the seasonal naive forecast (season {season}) is exact on train "
+            f"(zero denominator) for {int(np.sum(scale == 0))} series; use mae instead"
+        )
     return _average(np.abs(y - y_hat).mean(axis=0) / scale, multioutput)

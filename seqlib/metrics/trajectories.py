@@ -17,6 +17,7 @@ Convention traps (metric-reference.md, section 8); we follow ``dtaidistance`` (=
   when :math:`n \ne m`; it equals tslearn's ``sakoe_chiba_radius = w - 1``. ``window=1`` on equal
   lengths is the diagonal only (the Euclidean distance).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -30,18 +31,26 @@ from .registry import metric
 __all__ = ["dtw", "dtw_path"]
 
 
-def _series(a: Any, b: Any, window: int | None) -> tuple[np.ndarray, np.ndarray, int | None]:
+def _series(
+    a: Any, b: Any, window: int | None
+) -> tuple[np.ndarray, np.ndarray, int | None]:
     a = numbers(a, "a", ndim=1)
     b = numbers(b, "b", ndim=1)
-    whole = isinstance(window, (int, np.integer)) and not isinstance(window, (bool, np.bool_))
+    whole = isinstance(window, (int, np.integer)) and not isinstance(
+        window, (bool, np.bool_)
+    )
     if window is not None and (not whole or window < 1):
-        raise ValueError(f"window must be a positive integer (|i - j| < window) or None, got {window!r}")
+        raise ValueError(
+            f"window must be a positive integer (|i - j| < window) or None, got {window!r}"
+        )
     if window is not None and window >= max(len(a), len(b)):
         window = None  # the band covers the whole table
     return a, b, window
 
 
-def _anti_diagonals(a: np.ndarray, b: np.ndarray, window: int | None, keep: bool):
+def _anti_diagonals(
+    a: np.ndarray, b: np.ndarray, window: int | None, keep: bool
+):
     r"""Fill :math:`D` one anti-diagonal :math:`d = i + j` at a time, each as one NumPy step.
 
     Every cell of diagonal :math:`d` depends only on diagonals :math:`d-1` (up, left) and
@@ -51,27 +60,47 @@ def _anti_diagonals(a: np.ndarray, b: np.ndarray, window: int | None, keep: bool
     with the row where it starts.
     """
     n, m = len(a), len(b)
-    b_rev = b[::-1].copy()  # b[d - i] == b_rev[m - 1 - d + i]: contiguous in i
-    prev2, prev, cur = (np.full(n + 2, np.inf) for _ in range(3))  # diagonals d-2, d-1, d
+    b_rev = b[
+        ::-1
+    ].copy()  # b[d - i] == b_rev[m - 1 - d + i]: contiguous in i
+    prev2, prev, cur = (
+        np.full(n + 2, np.inf) for _ in range(3)
+    )  # diagonals d-2, d-1, d
     kept = []
     for d in range(n + m - 1):
-        lo, hi = max(0, d - m + 1), min(d, n - 1)  # rows i on this diagonal
-        cost = a[lo:hi + 1] - b_rev[m - 1 - d + lo:m - d + hi]  # (L,) a_i - b_j
+        lo, hi = (
+            max(0, d - m + 1),
+            min(d, n - 1),
+        )  # rows i on this diagonal
+        cost = (
+            a[lo : hi + 1] - b_rev[m - 1 - d + lo : m - d + hi]
+        )  # (L,) a_i - b_j
         cost *= cost  # (L,) squared local cost
-        if window is not None:  # dtaidistance's band: i - (n>m gap) - w < j < i + (m>n gap) + w
+        if (
+            window is not None
+        ):  # dtaidistance's band: i - (n>m gap) - w < j < i + (m>n gap) + w
             i = np.arange(lo, hi + 1)  # (L,)
             offset = (d - i) - i  # (L,) j - i
-            cost[(offset <= -max(0, n - m) - window) | (offset >= max(0, m - n) + window)] = np.inf
+            cost[
+                (offset <= -max(0, n - m) - window)
+                | (offset >= max(0, m - n) + window)
+            ] = np.inf
         if d == 0:
             cur[1] = cost[0]
         else:
-            best = np.minimum(prev[lo:hi + 1], prev[lo + 1:hi + 2])  # (L,) D[i-1, j], D[i, j-1]
-            np.minimum(best, prev2[lo:hi + 1], out=best)  # (L,) and D[i-1, j-1]
-            np.add(cost, best, out=cur[lo + 1:hi + 2])
-        cur[lo] = np.inf  # cells just outside the diagonal are outside the table
+            best = np.minimum(
+                prev[lo : hi + 1], prev[lo + 1 : hi + 2]
+            )  # (L,) D[i-1, j], D[i, j-1]
+            np.minimum(
+                best, prev2[lo : hi + 1], out=best
+            )  # (L,) and D[i-1, j-1]
+            np.add(cost, best, out=cur[lo + 1 : hi + 2])
+        cur[lo] = (
+            np.inf
+        )  # cells just outside the diagonal are outside the table
         cur[hi + 2] = np.inf
         if keep:
-            kept.append((lo, cur[lo + 1:hi + 2].copy()))
+            kept.append((lo, cur[lo + 1 : hi + 2].copy()))
         prev2, prev, cur = prev, cur, prev2
     return prev[n], kept
 
@@ -137,7 +166,9 @@ def dtw(a: Any, b: Any, window: int | None = None) -> float:
     return float(np.sqrt(total))
 
 
-def dtw_path(a: Any, b: Any, window: int | None = None) -> tuple[float, list[tuple[int, int]]]:
+def dtw_path(
+    a: Any, b: Any, window: int | None = None
+) -> tuple[float, list[tuple[int, int]]]:
     r"""DTW distance and an optimal warping path, a list of index pairs ``(i, j)`` from (0, 0) to (n-1, m-1).
 
     The path is traced back from the corner, moving to the cheapest of the diagonal, upper and
@@ -161,6 +192,8 @@ def dtw_path(a: Any, b: Any, window: int | None = None) -> tuple[float, list[tup
     path = [(i, j)]
     while i > 0 or j > 0:
         steps = [(i - 1, j - 1), (i - 1, j), (i, j - 1)]
-        i, j = min(steps, key=lambda s: value(*s))  # min keeps the first of equal values
+        i, j = min(
+            steps, key=lambda s: value(*s)
+        )  # min keeps the first of equal values
         path.append((i, j))
     return float(np.sqrt(total)), path[::-1]

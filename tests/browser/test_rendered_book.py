@@ -22,6 +22,7 @@ Without the built book, Chromium or Playwright the test is skipped, unless
 SEQLIB_REQUIRE_BROWSER=1, which makes anything missing a failure; without it a page whose
 HTML is older than its source is skipped too (rebuild the book to check it).
 """
+
 from __future__ import annotations
 
 import functools
@@ -39,25 +40,40 @@ import pytest
 from seqlib.course import toc_entries
 
 ROOT = Path(__file__).resolve().parents[2]
-HTML_DIR = Path(os.environ.get("SEQLIB_HTML_DIR", ROOT / "_build" / "html")).resolve()
-SCREENSHOTS = Path(os.environ.get("SEQLIB_SCREENSHOTS_DIR", HTML_DIR.parent / "screenshots"))
+HTML_DIR = Path(
+    os.environ.get("SEQLIB_HTML_DIR", ROOT / "_build" / "html")
+).resolve()
+SCREENSHOTS = Path(
+    os.environ.get(
+        "SEQLIB_SCREENSHOTS_DIR", HTML_DIR.parent / "screenshots"
+    )
+)
 CHROMIUM = Path(os.environ.get("SEQLIB_CHROMIUM", "/usr/bin/chromium"))
 REQUIRE = os.environ.get("SEQLIB_REQUIRE_BROWSER") == "1"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 # Console errors that are upstream bugs, harmless to a reader: each with its reason.
 KNOWN_SCRIPT_ERRORS = {
-    "Identifier 'THEBE_JS_URL' has already been declared":
-        "sphinx-thebe 0.3.1 registers its inline config script again under Sphinx 7 (Sphinx "
-        "dedupes script files, not inline bodies); the first copy defines everything and thebe "
-        "is not enabled in this book",
+    "Identifier 'THEBE_JS_URL' has already been declared": "sphinx-thebe 0.3.1 registers its inline config script again under Sphinx 7 (Sphinx "
+    "dedupes script files, not inline bodies); the first copy defines everything and thebe "
+    "is not enabled in this book",
 }
 
 # Raw TeX or MyST syntax that should never reach a reader outside a code block.
-RAW = re.compile(r"\$\$|\\begin\{|\\\(|\\\[|\\(?:frac|mathbf|mathrm|sum|log|exp|hat|textrm)\b"
-                 r"|\{(?:exercise|solution-start|solution-end|glossary)\}"
-                 r"|\{(?:term|ref|numref|eq|cite|doc)\}`")
+RAW = re.compile(
+    r"\$\$|\\begin\{|\\\(|\\\[|\\(?:frac|mathbf|mathrm|sum|log|exp|hat|textrm)\b"
+    r"|\{(?:exercise|solution-start|solution-end|glossary)\}"
+    r"|\{(?:term|ref|numref|eq|cite|doc)\}`"
+)
 
 
 def toc_pages(root: Path = ROOT) -> list[tuple[str, Path]]:
@@ -66,7 +82,9 @@ def toc_pages(root: Path = ROOT) -> list[tuple[str, Path]]:
     pages = []
     for entry in entries:
         sources = [root / f"{entry}{ext}" for ext in (".ipynb", ".md")]
-        pages.append((entry, next((s for s in sources if s.is_file()), sources[0])))
+        pages.append(
+            (entry, next((s for s in sources if s.is_file()), sources[0]))
+        )
     return pages
 
 
@@ -98,7 +116,9 @@ def anchors(path: Path) -> frozenset[str]:
     return frozenset(parser.ids)
 
 
-def broken_links(hrefs: list[str], origin: str, page_file: Path) -> list[str]:
+def broken_links(
+    hrefs: list[str], origin: str, page_file: Path
+) -> list[str]:
     """The same-origin links whose file is missing or lacks the ``#anchor``."""
     broken = []
     for href in sorted(set(hrefs)):
@@ -109,9 +129,17 @@ def broken_links(hrefs: list[str], origin: str, page_file: Path) -> list[str]:
         if target.is_dir():
             target = target / "index.html"
         if not target.is_file():
-            broken.append(f"{href} (no file {target.relative_to(HTML_DIR)})")
-        elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in anchors(target):
-            broken.append(f"{href} (no anchor #{unquote(parts.fragment)} in {target.name})")
+            broken.append(
+                f"{href} (no file {target.relative_to(HTML_DIR)})"
+            )
+        elif (
+            parts.fragment
+            and target.suffix == ".html"
+            and unquote(parts.fragment) not in anchors(target)
+        ):
+            broken.append(
+                f"{href} (no anchor #{unquote(parts.fragment)} in {target.name})"
+            )
     return broken
 
 
@@ -119,14 +147,18 @@ def broken_links(hrefs: list[str], origin: str, page_file: Path) -> list[str]:
 def server():
     """The built book on a localhost port, as a static web server would serve it."""
     if not (HTML_DIR / "index.html").is_file():
-        missing(f"no built book in {HTML_DIR}: run `jupyter-book build .` first")
+        missing(
+            f"no built book in {HTML_DIR}: run `jupyter-book build .` first"
+        )
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
 
     httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(HTML_DIR)))
+        ("127.0.0.1", 0),
+        functools.partial(Quiet, directory=str(HTML_DIR)),
+    )
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
@@ -137,14 +169,20 @@ def server():
 @pytest.fixture(scope="module")
 def browser(server):
     if not CHROMIUM.exists():
-        missing(f"no Chromium at {CHROMIUM}: `apt-get install chromium` or set SEQLIB_CHROMIUM")
+        missing(
+            f"no Chromium at {CHROMIUM}: `apt-get install chromium` or set SEQLIB_CHROMIUM"
+        )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        missing("Playwright is not installed: `pip install playwright` (no `playwright install` "
-                "needed: the test drives the system Chromium)")
+        missing(
+            "Playwright is not installed: `pip install playwright` (no `playwright install` "
+            "needed: the test drives the system Chromium)"
+        )
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 
@@ -182,37 +220,71 @@ VISIBLE_TEXT = """() => {
 }"""
 
 
-@pytest.mark.parametrize("entry, source", PAGES, ids=[e for e, _ in PAGES])
+@pytest.mark.parametrize(
+    "entry, source", PAGES, ids=[e for e, _ in PAGES]
+)
 def test_page_as_a_reader_sees_it(entry, source, server, browser):
     page_file = HTML_DIR / f"{entry}.html"
     if not page_file.is_file():
-        missing(f"{entry} is in _toc.yml but not in {HTML_DIR}: rebuild the book")
-    if not REQUIRE and source.is_file() and source.stat().st_mtime > page_file.stat().st_mtime:
-        pytest.skip(f"{page_file.name} is older than {source.name}: rebuild the book to check it")
+        missing(
+            f"{entry} is in _toc.yml but not in {HTML_DIR}: rebuild the book"
+        )
+    if (
+        not REQUIRE
+        and source.is_file()
+        and source.stat().st_mtime > page_file.stat().st_mtime
+    ):
+        pytest.skip(
+            f"{page_file.name} is older than {source.name}: rebuild the book to check it"
+        )
 
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     script_errors, failed = [], []
     page.on("pageerror", lambda error: script_errors.append(str(error)))
-    page.on("requestfailed", lambda request: failed.append(f"{request.url} ({request.failure})"))
-    page.on("response", lambda r: r.status >= 400 and failed.append(f"{r.url} (HTTP {r.status})"))
+    page.on(
+        "requestfailed",
+        lambda request: failed.append(
+            f"{request.url} ({request.failure})"
+        ),
+    )
+    page.on(
+        "response",
+        lambda r: (
+            r.status >= 400
+            and failed.append(f"{r.url} (HTTP {r.status})")
+        ),
+    )
     page.goto(f"{server}/{entry}.html", wait_until="load")
     problems = []
 
     # Math: typeset by the book's own MathJax, every element of it, without errors.
     n_math = page.locator(".math").count()
     if n_math:
-        mathjax = page.evaluate("() => Array.from(document.scripts).map(s => s.src)"
-                                ".filter(s => s.includes('tex-chtml'))")
-        if not any(s.startswith(f"{server}/_static/mathjax/tex-chtml.js") for s in mathjax):
-            problems.append(f"MathJax is not served by the book (scripts: {mathjax})")
-        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
-                               timeout=30_000)
+        mathjax = page.evaluate(
+            "() => Array.from(document.scripts).map(s => s.src)"
+            ".filter(s => s.includes('tex-chtml'))"
+        )
+        if not any(
+            s.startswith(f"{server}/_static/mathjax/tex-chtml.js")
+            for s in mathjax
+        ):
+            problems.append(
+                f"MathJax is not served by the book (scripts: {mathjax})"
+            )
+        page.wait_for_function(
+            "() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+            timeout=30_000,
+        )
         page.evaluate("() => MathJax.startup.promise")
-        untypeset = page.evaluate("() => Array.from(document.querySelectorAll('.math'))"
-                                  ".filter(m => !m.querySelector('mjx-container'))"
-                                  ".map(m => m.textContent.slice(0, 60))")
+        untypeset = page.evaluate(
+            "() => Array.from(document.querySelectorAll('.math'))"
+            ".filter(m => !m.querySelector('mjx-container'))"
+            ".map(m => m.textContent.slice(0, 60))"
+        )
         if untypeset:
-            problems.append(f"{len(untypeset)} of {n_math} math elements not typeset: {untypeset[:3]}")
+            problems.append(
+                f"{len(untypeset)} of {n_math} math elements not typeset: {untypeset[:3]}"
+            )
         errors = page.evaluate("""() => Array.from(MathJax.startup.document.math)
             .filter(m => m.typesetRoot && m.typesetRoot.querySelector('mjx-merror'))
             .map(m => m.math.trim() + '  <- ' +
@@ -221,16 +293,27 @@ def test_page_as_a_reader_sees_it(entry, source, server, browser):
             problems.append(f"MathJax errors: {errors[:3]}")
 
     # Images: all loaded.
-    page.evaluate("() => document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')")
-    page.wait_for_function("() => Array.from(document.images).every(i => i.complete)", timeout=30_000)
-    broken_images = page.evaluate("() => Array.from(document.images)"
-                                  ".filter(i => i.naturalWidth === 0).map(i => i.src)")
+    page.evaluate(
+        "() => document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')"
+    )
+    page.wait_for_function(
+        "() => Array.from(document.images).every(i => i.complete)",
+        timeout=30_000,
+    )
+    broken_images = page.evaluate(
+        "() => Array.from(document.images)"
+        ".filter(i => i.naturalWidth === 0).map(i => i.src)"
+    )
     if broken_images:
         problems.append(f"images that did not load: {broken_images}")
 
-    width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    width = page.evaluate(
+        "() => [document.documentElement.scrollWidth, window.innerWidth]"
+    )
     if width[0] > width[1]:
-        problems.append(f"the page is {width[0]} px wide in a {width[1]} px window: it scrolls sideways")
+        problems.append(
+            f"the page is {width[0]} px wide in a {width[1]} px window: it scrolls sideways"
+        )
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     name = Path(entry).name
@@ -240,46 +323,87 @@ def test_page_as_a_reader_sees_it(entry, source, server, browser):
     dropdowns = page.locator("div.dropdown.admonition")
     for i in range(dropdowns.count()):
         dropdown = dropdowns.nth(i)
-        label = dropdown.locator(".admonition-title").first.inner_text().strip()
-        content = dropdown.locator(":scope > :not(.admonition-title)").first
+        label = (
+            dropdown.locator(".admonition-title")
+            .first.inner_text()
+            .strip()
+        )
+        content = dropdown.locator(
+            ":scope > :not(.admonition-title)"
+        ).first
         if content.is_visible():
-            problems.append(f"dropdown {label!r} is open before it is clicked")
+            problems.append(
+                f"dropdown {label!r} is open before it is clicked"
+            )
         dropdown.locator(".toggle-button").first.click()
         try:
             content.wait_for(state="visible", timeout=5_000)
         except Exception:  # playwright's TimeoutError
-            problems.append(f"dropdown {label!r} did not open when its button was clicked")
+            problems.append(
+                f"dropdown {label!r} did not open when its button was clicked"
+            )
     if dropdowns.count():
-        page.evaluate("() => { document.activeElement.blur(); window.scrollTo(0, 0); }")
-        page.screenshot(path=str(SCREENSHOTS / f"{name}-open.png"), full_page=True)
+        page.evaluate(
+            "() => { document.activeElement.blur(); window.scrollTo(0, 0); }"
+        )
+        page.screenshot(
+            path=str(SCREENSHOTS / f"{name}-open.png"), full_page=True
+        )
 
     # No raw TeX or unrendered MyST in the text a reader sees (solutions opened above).
-    leftovers = sorted({m.group(0) for m in RAW.finditer(page.evaluate(VISIBLE_TEXT))})
+    leftovers = sorted(
+        {m.group(0) for m in RAW.finditer(page.evaluate(VISIBLE_TEXT))}
+    )
     if leftovers:
-        problems.append(f"raw TeX or MyST in the visible text: {leftovers}")
+        problems.append(
+            f"raw TeX or MyST in the visible text: {leftovers}"
+        )
 
     # Code that scrolls sideways: reported as a warning, not a failure.
     wide = page.evaluate(OVERFLOWING_CODE)
     if wide:
         inputs = [w for w in wide if not w["output"]]
-        warnings.warn(f"{entry}: {len(inputs)} code and {len(wide) - len(inputs)} output blocks "
-                      f"scroll sideways in a 1280 px window (about {min(w['fit'] for w in wide)}"
-                      f"-{max(w['fit'] for w in wide)} characters fit), e.g. "
-                      + "; ".join(f"{w['length']} chars: {w['line']!r}" for w in wide[:3]))
+        warnings.warn(
+            f"{entry}: {len(inputs)} code and {len(wide) - len(inputs)} output blocks "
+            f"scroll sideways in a 1280 px window (about {min(w['fit'] for w in wide)}"
+            f"-{max(w['fit'] for w in wide)} characters fit), e.g. "
+            + "; ".join(
+                f"{w['length']} chars: {w['line']!r}" for w in wide[:3]
+            )
+        )
 
     # Links: every internal target exists, with its anchor.
-    hrefs = page.evaluate("() => Array.from(document.querySelectorAll('a[href]')).map(a => a.href)")
-    problems += [f"broken link: {b}" for b in broken_links(hrefs, server, page_file)]
+    hrefs = page.evaluate(
+        "() => Array.from(document.querySelectorAll('a[href]')).map(a => a.href)"
+    )
+    problems += [
+        f"broken link: {b}"
+        for b in broken_links(hrefs, server, page_file)
+    ]
 
     # Launch and download buttons of a chapter notebook.
     if source.suffix == ".ipynb":
-        for needed in ("https://colab.research.google.com/github/", "https://mybinder.org/v2/gh/"):
-            if not any(h.startswith(needed) and h.endswith(f"{entry}.ipynb") for h in hrefs):
-                problems.append(f"no launch link {needed}...{entry}.ipynb")
-        if not any(h == f"{server}/_sources/{entry}.ipynb" for h in hrefs):
+        for needed in (
+            "https://colab.research.google.com/github/",
+            "https://mybinder.org/v2/gh/",
+        ):
+            if not any(
+                h.startswith(needed) and h.endswith(f"{entry}.ipynb")
+                for h in hrefs
+            ):
+                problems.append(
+                    f"no launch link {needed}...{entry}.ipynb"
+                )
+        if not any(
+            h == f"{server}/_sources/{entry}.ipynb" for h in hrefs
+        ):
             problems.append(f"no download link to _sources/{entry}.ipynb")
 
-    problems += [f"script error: {e}" for e in script_errors if e not in KNOWN_SCRIPT_ERRORS]
+    problems += [
+        f"script error: {e}"
+        for e in script_errors
+        if e not in KNOWN_SCRIPT_ERRORS
+    ]
     problems += [f"request failed: {f}" for f in failed]
     page.close()
     assert not problems, f"{entry}:\n  " + "\n  ".join(problems)

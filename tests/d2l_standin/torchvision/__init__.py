@@ -4,4 +4,5 @@ d2l 1.0.3 imports torchvision at the top of ``d2l.torch``, but PyPI's torchvisio
 beside the CPU build of torch 2.13 ("operator torchvision::nms does not exist"). The oracle
 tests use none of D2L's vision code, so these names only have to exist; calling them raises.
 """
+
 from . import datasets, transforms  # noqa: F401

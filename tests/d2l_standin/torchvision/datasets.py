@@ -2,4 +2,6 @@
 
 
 def FashionMNIST(*args, **kwargs):
-    raise RuntimeError("torchvision stand-in: datasets are not available in the oracle tests")
+    raise RuntimeError(
+        "torchvision stand-in: datasets are not available in the oracle tests"
+    )

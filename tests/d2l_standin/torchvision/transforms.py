@@ -3,7 +3,9 @@
 
 class Compose:
     def __init__(self, *args, **kwargs):
-        raise RuntimeError("torchvision stand-in: transforms are not available in the oracle tests")
+        raise RuntimeError(
+            "torchvision stand-in: transforms are not available in the oracle tests"
+        )
 
 
 Resize = ToTensor = Normalize = Compose
