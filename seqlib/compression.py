@@ -5,8 +5,9 @@ coder write the text in
 
 .. math::  \text{bits} \approx \sum_t -\log_2 p_t = \frac{\text{total NLL in nats}}{\ln 2},
 
-plus a constant of a few bytes (the coder's flush and its fixed-point rounding of the
-probabilities). So bits per character *is* the size of a file, not a metaphor.
+plus the final flush (about one to two 32-bit words; it can exceed one word) and a
+negligible per-symbol cost for the coder's fixed-point (24-bit) rounding of the
+probabilities. So bits per character *is* the size of a file, not a metaphor.
 
 Two rules make such a coder correct, both kept here:
 
@@ -69,8 +70,9 @@ class Code:
     """An encoded text: the coder's 32-bit words and what the decoder needs besides them.
 
     ``num_bits`` is the file size (32 bits per word); ``nll_bits`` the model's total NLL of
-    the coded tokens in bits, :math:`\\sum_t -\\log_2 p_t`, summed in float64 from the very
-    probabilities the coder used.
+    the coded tokens in bits, :math:`\\sum_t -\\log_2 p_t`, summed in float64 from the
+    probabilities the coder was given, *before* its 24-bit quantisation (so the file also
+    pays the small rounding cost).
     """
 
     words: np.ndarray  # (n_words,) uint32
@@ -100,13 +102,15 @@ class DecodeError(ValueError):
 class DynamicEval:
     r"""Dynamic evaluation: after a segment is scored, one gradient step on it.
 
-    .. math::  \theta \leftarrow \theta - \eta \nabla_\theta \ell(s_i) + \lambda (\theta_0 - \theta)
+    .. math::  \theta \leftarrow \theta - \eta\, \mathrm{clip}(\nabla_\theta \ell(s_i))
+               + \lambda (\theta_0 - \theta)
 
-    with :math:`\ell(s_i)` the mean NLL (nats) of segment :math:`s_i` (read from the state
+    (every :math:`\theta` on the right is the pre-step value), with :math:`\ell(s_i)` the mean NLL (nats) of segment :math:`s_i` (read from the state
     the model had at its start, no dropout), :math:`\theta_0` the trained parameters and
     :math:`\lambda` a decay that pulls the adapted model back toward them (Krause et al.
     2018, their SGD variant). ``lr`` is :math:`\eta`, ``decay`` is :math:`\lambda`,
-    ``segment`` the number of tokens per segment; ``clip`` bounds the gradient norm.
+    ``segment`` the number of tokens per segment; ``clip`` rescales the gradient to norm
+    at most ``clip`` (:math:`\mathrm{clip}` above; Krause et al. do not clip).
 
     It changes ``model`` in place; :meth:`reset` restores :math:`\theta_0`.
     """
@@ -159,8 +163,9 @@ class DynamicEval:
             with torch.no_grad():
                 torch.nn.utils.clip_grad_norm_(self.params, self.clip)
                 for p, p0 in zip(self.params, self.start, strict=True):
+                    pull = p0 - p  # uses the pre-step parameters
                     p.add_(p.grad, alpha=-self.lr)
-                    p.add_(p0 - p, alpha=self.decay)
+                    p.add_(pull, alpha=self.decay)
                     p.grad = None
         finally:
             self.model.train(was_training)
@@ -326,7 +331,8 @@ def nll_bits(
 ) -> float:
     """Total NLL in bits of ``ids`` ``(N,)`` after ``context``, static or (with ``adapt``) dynamic; no coder.
 
-    The same quantity :func:`encode` reports as ``nll_bits``, computed segment by segment in
+    The same quantity :func:`encode` reports as ``nll_bits`` (up to float rounding:
+    batched and stepwise passes differ in the last bits), computed segment by segment in
     one batched pass per segment (fast): with ``adapt``, each segment is scored *before*
     the step on it. Without ``context`` the first token costs :math:`\\log_2 V` bits.
     The model is changed in place when ``adapt`` is given.
@@ -373,7 +379,9 @@ def conditional_bits(
     """Bits a compressor spends on ``text`` given ``context``: ``8 (|C(context + text)| - |C(context)|)``.
 
     A fair comparison with a model trained on ``context``: the compressor reads the same
-    training text first. Can be (slightly) negative for a tiny ``text``.
+    training text first, provided its window holds it (zlib's is 32 KiB, so it sees
+    only the last 32,768 bytes of a longer ``context``; bzip2's 900 kB blocks, xz and
+    PPMd with a large ``mem_size`` see more). Can be (slightly) negative for a tiny ``text``.
 
     >>> import zlib
     >>> conditional_bits(lambda b: zlib.compress(b, 9), b"abc" * 100, b"abc" * 10) < 8 * 30

@@ -149,3 +149,25 @@ def test_bad_input():
     with pytest.raises(TypeError, match="context"):
         conditional_bits(zlib.compress, "text", b"x")
     assert isinstance(encode(model, torch.tensor([1])), Code)
+
+
+def test_dynamic_step_is_the_formula_with_pre_step_parameters():
+    """theta <- theta - lr clip(grad) + decay (theta0 - theta), theta pre-step."""
+    import copy
+
+    import torch.nn.functional as F
+
+    model = make_model(seed=5)
+    lr, decay = 0.2, 0.3
+    adapt = DynamicEval(model, lr=lr, segment=8, decay=decay, clip=1e9)
+    seg = torch.tensor([1, 2, 3, 4, 5, 6, 0, 1])  # (8,)
+    adapt.loss_and_step(seg[:-1], seg[1:], None)  # theta_1 != theta_0
+    before = [p.detach().clone() for p in adapt.params]
+    twin = copy.deepcopy(model).eval()
+    logits, _ = twin(seg[:-1].flip(0).view(1, -1))  # (1, 7, V)
+    F.cross_entropy(logits[0].double(), seg[1:].flip(0)).backward()
+    grads = [p.grad for p in twin.parameters() if p.requires_grad]
+    adapt.loss_and_step(seg[:-1].flip(0), seg[1:].flip(0), None)
+    for p, b, g, p0 in zip(adapt.params, before, grads, adapt.start):
+        expected = b - lr * g + decay * (p0 - b)
+        torch.testing.assert_close(p.detach(), expected)
