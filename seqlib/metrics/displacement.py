@@ -52,6 +52,9 @@ def _distances(
     if p.ndim == 4:
         y = y[:, None]  # (N, 1, T, D)
     diff = p - y  # (N, T, D) or (N, K, T, D)
+    if diff.shape[-1] <= 8:  # positions: 2-3 coordinates, one pass each
+        squared = sum(diff[..., k] ** 2 for k in range(diff.shape[-1]))
+        return np.sqrt(squared)  # (N, T) or (N, K, T)
     return np.sqrt(
         np.einsum("...d,...d->...", diff, diff)
     )  # (N, T) or (N, K, T)
