@@ -133,6 +133,16 @@ def _nan_mean(values: np.ndarray, weights: np.ndarray | None) -> float:
     return float(np.mean(values[keep]))
 
 
+# The options precision, recall and f1_score share (scikit-learn's names).
+_PRF_OPTIONS = (
+    "average: 'binary' (pos_label only), 'macro', 'micro' or 'weighted' (average)",
+    "pos_label: the positive class when average='binary' (pos_label)",
+    "zero_division: value of 0/0: 0.0, 1.0 or nan (zero_division)",
+    "labels: the classes to average over, absent ones included (labels)",
+    SAMPLE_WEIGHT,
+)
+
+
 @metric(
     task=_CLS,
     formula=r"\frac{TP}{TP + FP}",
@@ -142,13 +152,7 @@ def _nan_mean(values: np.ndarray, weights: np.ndarray | None) -> float:
     range="[0, 1]",
     higher_is_better=True,
     reference="sklearn.metrics.precision_score",
-    options=(
-        "average: 'binary' (pos_label only), 'macro', 'micro' or 'weighted' (average)",
-        "pos_label: the positive class when average='binary' (pos_label)",
-        "zero_division: value of 0/0: 0.0, 1.0 or nan (zero_division)",
-        "labels: the classes to average over, absent ones included (labels)",
-        SAMPLE_WEIGHT,
-    ),
+    options=_PRF_OPTIONS,
 )
 def precision(
     target: Any,
@@ -193,13 +197,7 @@ def precision(
     range="[0, 1]",
     higher_is_better=True,
     reference="sklearn.metrics.recall_score",
-    options=(
-        "average: 'binary' (pos_label only), 'macro', 'micro' or 'weighted' (average)",
-        "pos_label: the positive class when average='binary' (pos_label)",
-        "zero_division: value of 0/0: 0.0, 1.0 or nan (zero_division)",
-        "labels: the classes to average over, absent ones included (labels)",
-        SAMPLE_WEIGHT,
-    ),
+    options=_PRF_OPTIONS,
 )
 def recall(
     target: Any,
@@ -241,13 +239,7 @@ def recall(
     range="[0, 1]",
     higher_is_better=True,
     reference="sklearn.metrics.f1_score",
-    options=(
-        "average: 'binary' (pos_label only), 'macro', 'micro' or 'weighted' (average)",
-        "pos_label: the positive class when average='binary' (pos_label)",
-        "zero_division: value of 0/0: 0.0, 1.0 or nan (zero_division)",
-        "labels: the classes to average over, absent ones included (labels)",
-        SAMPLE_WEIGHT,
-    ),
+    options=_PRF_OPTIONS,
 )
 def f1_score(
     target: Any,
