@@ -96,6 +96,20 @@ def _check_src(src, src_valid_len, optional: bool = True):
     return src, src_valid_len
 
 
+def _check_sizes(
+    vocab_size, embed_size, num_hiddens, num_layers, dropout
+) -> None:
+    """The encoder's and decoder's sizes are >= 1 and dropout is in [0, 1)."""
+    for value, name in (
+        (vocab_size, "vocab_size"),
+        (embed_size, "embed_size"),
+        (num_hiddens, "num_hiddens"),
+        (num_layers, "num_layers"),
+    ):
+        validate.integer(value, name, minimum=1)
+    validate.real(dropout, "dropout", low=0, high=1, high_open=True)
+
+
 class Seq2SeqEncoder(Encoder):
     """Embedding + ``nn.GRU``: ``(src (B, T), src_valid_len (B,)) -> (outputs (B, T, H), state (B, num_layers, H))``.
 
@@ -122,14 +136,9 @@ class Seq2SeqEncoder(Encoder):
         ignore_valid_len: bool = False,
     ):
         super().__init__()
-        for value, name in (
-            (vocab_size, "vocab_size"),
-            (embed_size, "embed_size"),
-            (num_hiddens, "num_hiddens"),
-            (num_layers, "num_layers"),
-        ):
-            validate.integer(value, name, minimum=1)
-        validate.real(dropout, "dropout", low=0, high=1, high_open=True)
+        _check_sizes(
+            vocab_size, embed_size, num_hiddens, num_layers, dropout
+        )
         self.num_hiddens, self.num_layers, self.ignore_valid_len = (
             num_hiddens,
             num_layers,
@@ -191,14 +200,9 @@ class Seq2SeqDecoder(Decoder):
         dropout: float = 0.0,
     ):
         super().__init__()
-        for value, name in (
-            (vocab_size, "vocab_size"),
-            (embed_size, "embed_size"),
-            (num_hiddens, "num_hiddens"),
-            (num_layers, "num_layers"),
-        ):
-            validate.integer(value, name, minimum=1)
-        validate.real(dropout, "dropout", low=0, high=1, high_open=True)
+        _check_sizes(
+            vocab_size, embed_size, num_hiddens, num_layers, dropout
+        )
         self.num_hiddens, self.num_layers = num_hiddens, num_layers
         self.embedding = nn.Embedding(vocab_size, embed_size)
         self.rnn = nn.GRU(
