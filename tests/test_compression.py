@@ -14,6 +14,7 @@ from seqlib.compression import (
     conditional_bits,
     decode,
     encode,
+    gradient_rms,
     nll_bits,
 )
 from seqlib.models import RNNLM, GRUScratch
@@ -171,3 +172,107 @@ def test_dynamic_step_is_the_formula_with_pre_step_parameters():
     for p, b, g, p0 in zip(adapt.params, before, grads, adapt.start):
         expected = b - lr * g + decay * (p0 - b)
         torch.testing.assert_close(p.detach(), expected)
+
+
+def test_gradient_rms_is_the_root_mean_square_of_batch_gradients():
+    """By hand: 4 streams, 3 tokens a step, state carried, no dropout."""
+    import torch.nn.functional as F
+
+    model = make_model(seed=6)
+    model.dropout.p = 0.5  # must be switched off while measuring
+    g = torch.Generator().manual_seed(2)
+    ids = torch.randint(0, 7, (61,), generator=g)
+    rms = gradient_rms(model, ids, batch_size=4, num_steps=3)
+    assert model.training  # the mode is restored
+    X, Y = ids[:60].view(4, 15), ids[1:61].view(4, 15)
+    squares, state = None, None
+    model.eval()
+    for t in range(0, 15, 3):
+        state = (
+            None if state is None else tuple(s.detach() for s in state)
+        )
+        logits, state = model(X[:, t : t + 3], state)
+        loss = F.cross_entropy(
+            logits.flatten(0, 1), Y[:, t : t + 3].flatten()
+        )
+        grads = torch.autograd.grad(loss, list(model.parameters()))
+        step = [gr.double() ** 2 for gr in grads]
+        squares = (
+            step
+            if squares is None
+            else [a + b for a, b in zip(squares, step, strict=True)]
+        )
+    for r, sq in zip(rms, squares, strict=True):
+        torch.testing.assert_close(r, (sq / 5).sqrt().float())
+
+
+def test_rms_step_is_krauses_formula():
+    """theta <- theta - lr g / (r + eps) + decay min(r / mean r, 1 / decay) (theta0 - theta)."""
+    import copy
+
+    import torch.nn.functional as F
+
+    model = make_model(seed=7)
+    g = torch.Generator().manual_seed(3)
+    rms = gradient_rms(
+        model, torch.randint(0, 7, (200,), generator=g), 4, 5
+    )
+    lr, decay, eps = 1e-3, 0.05, 2e-5
+    adapt = DynamicEval(
+        model, lr=lr, segment=8, decay=decay, clip=None, rms=rms, eps=eps
+    )
+    seg = torch.tensor([1, 2, 3, 4, 5, 6, 0, 1])  # (8,)
+    adapt.loss_and_step(seg[:-1], seg[1:], None)  # theta_1 != theta_0
+    before = [p.detach().clone() for p in adapt.params]
+    twin = copy.deepcopy(model).eval()
+    logits, _ = twin(seg[:-1].flip(0).view(1, -1))  # (1, 7, V)
+    F.cross_entropy(logits[0].double(), seg[1:].flip(0)).backward()
+    grads = [p.grad for p in twin.parameters() if p.requires_grad]
+    adapt.loss_and_step(seg[:-1].flip(0), seg[1:].flip(0), None)
+    mean_rms = sum(float(r.mean()) for r in rms) / len(rms)
+    for p, b, gr, p0, r in zip(
+        adapt.params, before, grads, adapt.start, rms, strict=True
+    ):
+        rate = decay * torch.clamp(r / mean_rms, max=1 / decay)
+        expected = b - lr * gr / (r + eps) + rate * (p0 - b)
+        torch.testing.assert_close(p.detach(), expected)
+        assert bool((rate <= 1).all())  # never pulled past theta_0
+
+
+@pytest.mark.parametrize("with_context", [True, False])
+def test_rms_dynamic_round_trip(text, with_context):
+    ids, context = text
+    context = context if with_context else None
+    model = make_model(seed=8)
+    rms = gradient_rms(model, ids, batch_size=4, num_steps=5)
+    adapt = DynamicEval(
+        model, lr=1e-3, segment=5, decay=0.01, clip=None, rms=rms
+    )
+    code = encode(model, ids, context, adapt)
+    adapt.reset()
+    batched = nll_bits(model, ids, context, adapt)
+    adapt.reset()
+    assert decode(model, code, context, adapt).tolist() == ids.tolist()
+    assert code.nll_bits == pytest.approx(batched, rel=1e-6)
+    assert code.nll_bits != pytest.approx(
+        nll_bits(model, ids, context), rel=1e-6
+    )
+
+
+def test_rms_bad_input():
+    model = make_model()
+    rms = [torch.ones_like(p) for p in model.parameters()]
+    with pytest.raises(ValueError, match="rms must be a list of"):
+        DynamicEval(model, lr=1e-4, rms=rms[:-1])
+    with pytest.raises(
+        ValueError, match=r"rms\[0\] must be a tensor of shape"
+    ):
+        DynamicEval(model, lr=1e-4, rms=[rms[1]] + rms[1:])
+    with pytest.raises(ValueError, match=r"rms\[0\] must be finite"):
+        DynamicEval(model, lr=1e-4, rms=[-rms[0]] + rms[1:])
+    with pytest.raises(ValueError, match="zero everywhere"):
+        DynamicEval(model, lr=1e-4, rms=[0 * r for r in rms])
+    with pytest.raises(ValueError, match="train_ids"):
+        gradient_rms(model, torch.tensor([1, 2, 3]), batch_size=4)
+    with pytest.raises(ValueError, match="clip"):
+        DynamicEval(model, lr=0.1, clip=0.0)
