@@ -11,7 +11,8 @@ Every chapter of the book imports it. One concept per module:
 - :mod:`seqlib.deep`      stacked and bidirectional RNNs from the scratch cells
 - :mod:`seqlib.train`     truncated BPTT training (torch's clipping, a pure lr schedule, callbacks)
 - :mod:`seqlib.evaluation` exact perplexity of a text, from pooled NLL statistics
-- :mod:`seqlib.compression` a language model as a compressor: range coding, dynamic evaluation
+- :mod:`seqlib.compression` a language model as a compressor: range coding
+- :mod:`seqlib.dynamic_eval` dynamic evaluation: SGD and Krause et al.'s RMS update
 - :mod:`seqlib.clipping`  gradient clipping by global norm, written out (the teaching version)
 - :mod:`seqlib.decode`    greedy, sampling and beam search
 - :mod:`seqlib.ngram`     n-gram baselines

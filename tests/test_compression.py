@@ -249,7 +249,36 @@ def test_rms_step_is_krauses_formula():
         rate = decay * torch.clamp(r / mean_rms, max=1 / decay)
         expected = b - lr * gr / (r + eps) + rate * (p0 - b)
         torch.testing.assert_close(p.detach(), expected)
-        assert bool((rate <= 1).all())  # never pulled past theta_0
+
+
+def test_rms_decay_rate_is_clipped_at_one():
+    """lambda r / mean(r) is capped at 1: a weight is pulled back to theta_0, never past it."""
+    model = make_model(seed=9)
+    rms = [torch.ones_like(p) for p in model.parameters()]
+    rms[1] = 100 * rms[1]  # one tensor with large training gradients
+    mean_rms = (len(rms) - 1 + 100) / len(
+        rms
+    )  # mean over tensors of their means
+    decay = 0.5
+    adapt = DynamicEval(
+        model, lr=1e-3, segment=8, decay=decay, clip=None, rms=rms
+    )
+    assert 100 / mean_rms * decay > 1  # the cap applies to tensor 1 ...
+    torch.testing.assert_close(
+        adapt.decay_rates[1], torch.ones_like(rms[1])
+    )
+    for i in (0, 2):  # ... and not to the others
+        torch.testing.assert_close(
+            adapt.decay_rates[i],
+            torch.full_like(rms[i], decay / mean_rms),
+        )
+    before, grads = second_step(model, adapt)
+    p0 = adapt.start[
+        1
+    ]  # rate 1: the pull cancels all drift, only the new step is left
+    torch.testing.assert_close(
+        adapt.params[1].detach(), p0 - 1e-3 * grads[1] / (100 + adapt.eps)
+    )
 
 
 def test_rms_bad_input():
