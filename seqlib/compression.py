@@ -102,10 +102,7 @@ class DecodeError(ValueError):
 
 
 def _check(model, ids, context, adapt):
-    if not isinstance(model, nn.Module):
-        raise TypeError(
-            f"model must be a torch.nn.Module (an RNNLM), got {type(model).__name__}"
-        )
+    validate.module(model)
     if adapt is not None and not isinstance(adapt, DynamicEval):
         raise TypeError(
             f"adapt must be None or a DynamicEval, got {type(adapt).__name__}"

@@ -83,10 +83,7 @@ class DynamicEval:
         rms: list[torch.Tensor] | None = None,
         eps: float = 2e-5,
     ):
-        if not isinstance(model, nn.Module):
-            raise TypeError(
-                f"model must be a torch.nn.Module (an RNNLM), got {type(model).__name__}"
-            )
+        validate.module(model)
         self.model = model
         self.lr = validate.real(lr, "lr", low=0)
         self.segment = validate.integer(segment, "segment", minimum=1)
@@ -146,38 +143,34 @@ class DynamicEval:
     ):
         """Score, then learn: total NLL (nats, float64) of ``targets`` ``(T,)`` given ``inputs`` ``(T,)``
         from ``state``, and the (detached) state after the segment; then one step on the segment."""
-        was_training = self.model.training
-        self.model.eval()  # no dropout while adapting
-        try:
-            with torch.enable_grad():
-                state = map_state(torch.Tensor.detach, state)
-                logits, end_state = self.model(
-                    inputs.view(1, -1), state
-                )  # (1, T, V)
-                nll = F.cross_entropy(
-                    logits[0].double(), targets, reduction="sum"
-                )
-                for p in self.params:
-                    p.grad = None
-                (nll / len(targets)).backward()
-            with torch.no_grad():
-                if self.clip is not None:
-                    torch.nn.utils.clip_grad_norm_(self.params, self.clip)
-                for i, (p, p0) in enumerate(
-                    zip(self.params, self.start, strict=True)
-                ):
-                    pull = p0 - p  # uses the pre-step parameters
-                    if self.rms is None:  # SGD
-                        p.add_(p.grad, alpha=-self.lr)
-                        p.add_(pull, alpha=self.decay)
-                    else:  # RMS: per-element step sizes and pulls
-                        p.addcdiv_(
-                            p.grad, self.rms[i] + self.eps, value=-self.lr
-                        )
-                        p.add_(self.decay_rates[i] * pull)
-                    p.grad = None
-        finally:
-            self.model.train(was_training)
+        # score without dropout (the mode is restored after), then step outside autograd
+        with evaluating(self.model), torch.enable_grad():
+            state = map_state(torch.Tensor.detach, state)
+            logits, end_state = self.model(
+                inputs.view(1, -1), state
+            )  # (1, T, V)
+            nll = F.cross_entropy(
+                logits[0].double(), targets, reduction="sum"
+            )
+            for p in self.params:
+                p.grad = None
+            (nll / len(targets)).backward()
+        with torch.no_grad():
+            if self.clip is not None:
+                torch.nn.utils.clip_grad_norm_(self.params, self.clip)
+            for i, (p, p0) in enumerate(
+                zip(self.params, self.start, strict=True)
+            ):
+                pull = p0 - p  # uses the pre-step parameters
+                if self.rms is None:  # SGD
+                    p.add_(p.grad, alpha=-self.lr)
+                    p.add_(pull, alpha=self.decay)
+                else:  # RMS: per-element step sizes and pulls
+                    p.addcdiv_(
+                        p.grad, self.rms[i] + self.eps, value=-self.lr
+                    )
+                    p.add_(self.decay_rates[i] * pull)
+                p.grad = None
         return float(nll.detach()), map_state(
             torch.Tensor.detach, end_state
         )
@@ -200,10 +193,7 @@ def gradient_rms(
     gradient statistics, with their defaults of 100 streams and 5 tokens; ``max_batches``
     stops early). For :class:`DynamicEval`'s ``rms``. The model is not changed.
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(
-            f"model must be a torch.nn.Module (an RNNLM), got {type(model).__name__}"
-        )
+    validate.module(model)
     batch_size = validate.integer(batch_size, "batch_size", minimum=1)
     num_steps = validate.integer(num_steps, "num_steps", minimum=1)
     max_batches = validate.integer(

@@ -358,3 +358,12 @@ def function(fn: Any, name: str, what: str = "a function") -> Any:
     if not callable(fn):
         raise TypeError(f"{name} must be {what}, got {type(fn).__name__}")
     return fn
+
+
+def module(model: Any, name: str = "model") -> torch.nn.Module:
+    """Return ``model`` if it is a ``torch.nn.Module``; else ``TypeError`` naming ``name``."""
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(
+            f"{name} must be a torch.nn.Module (an RNNLM), got {type(model).__name__}"
+        )
+    return model
